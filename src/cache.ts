@@ -1,0 +1,244 @@
+import {
+  CacheClosedError,
+  QueryError,
+  RefreshError,
+  StorageError,
+  UnusableDatabaseWarning,
+  WorkflowCacheError,
+  type LoadFailure,
+} from './errors.js';
+import { openImage, UnusableImage } from './image.js';
+import { refreshStore } from './loader.js';
+import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js';
+import type { Platform } from './platform.js';
+import { parseQuery } from './query-string.js';
+import { runReadOnly } from './read-only.js';
+import type { WorkflowSource } from './sources/source.js';
+import { loadSqlJs, type SqlJsConfig } from './sqljs.js';
+import type { StorageAdapter } from './storage/storage.js';
+import { WorkflowStore } from './store.js';
+
+/** How to open a cache. */
+export interface OpenOptions {
+  /** The workflow files: in Node a file or folder path; anywhere a {@link WorkflowSource}. */
+  workflows: string | WorkflowSource;
+  /** Where the database is kept: in Node a file path; anywhere a {@link StorageAdapter}. Default: memory only. */
+  storage?: string | StorageAdapter;
+  /** Where sql.js finds its wasm. Default: found by itself in Node; next to the bundle in browsers. */
+  sqlJs?: SqlJsConfig;
+  /** Told of problems that do not stop the cache (an unusable database moved aside, files that failed at open). Default: `console.warn`. */
+  onWarning?: (warning: WorkflowCacheError) => void;
+}
+
+const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning']);
+
+/**
+ * Workflow phases kept in SQLite, answering the Go `workflow.Cache` questions: which phase is
+ * this task, and which phases run after it.
+ */
+export class WorkflowCache {
+  /** Set by each entry point (Node, browser): the core imports neither runtime. */
+  protected static platform: Platform | undefined;
+
+  readonly #store: WorkflowStore;
+  readonly #source: WorkflowSource;
+  readonly #storage: StorageAdapter | undefined;
+  readonly #md5: (bytes: Uint8Array) => string;
+  #closed = false;
+  /** Refreshes run one at a time, in call order. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #unsaved = false;
+  #saving: Promise<void> | undefined;
+  #nextSave: Promise<void> | undefined;
+
+  protected constructor(store: WorkflowStore, source: WorkflowSource, storage: StorageAdapter | undefined, md5: (bytes: Uint8Array) => string) {
+    this.#store = store;
+    this.#source = source;
+    this.#storage = storage;
+    this.#md5 = md5;
+  }
+
+  /**
+   * Opens a cache: loads the saved database, if any, then every workflow file that changed.
+   * Files that fail to load are reported through `onWarning` and {@link failures}; the cache
+   * opens all the same, as Go's `workflow.New` returns its cache beside the error.
+   * @throws {WorkflowPathError} when the workflows path does not exist or cannot be read
+   * @throws {SchemaVersionError} when the database was written by a newer workflow-cache
+   */
+  static async open(options: OpenOptions): Promise<WorkflowCache> {
+    const platform = this.platform;
+    if (!platform) throw new TypeError('import WorkflowCache from "workflow-cache", not from its internal modules');
+    checkOptions(options);
+    const warn = options.onWarning ?? ((w: WorkflowCacheError) => console.warn(`workflow-cache: ${w.message}`));
+    const source = typeof options.workflows === 'string' ? await platform.openSource(options.workflows) : options.workflows;
+    const storage = typeof options.storage === 'string' ? platform.openStorage(options.storage) : options.storage;
+    const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
+    const where = storage?.location ?? 'storage';
+    let image: Uint8Array | undefined;
+    try {
+      image = await storage?.load();
+    } catch (cause) {
+      throw new StorageError(`cannot load the database from ${where}: ${(cause as Error)?.message ?? cause}`, { cause });
+    }
+    let opened = openImage(SQL, image, where);
+    let rebuilt = false;
+    if (opened instanceof UnusableImage) {
+      const movedTo = storage?.moveAside ? await storage.moveAside(image!) : undefined;
+      warn(new UnusableDatabaseWarning(where, opened.reason, movedTo));
+      opened = openImage(SQL, undefined, where) as Exclude<typeof opened, UnusableImage>;
+      rebuilt = true;
+    }
+    const store = new WorkflowStore(opened.db);
+    if (!opened.fresh) store.createIndexes();
+    const cache = new this(store, source, storage, platform.md5);
+    cache.#unsaved = rebuilt;
+    try {
+      await cache.refresh();
+    } catch (error) {
+      if (!(error instanceof RefreshError || error instanceof StorageError)) {
+        store.close();
+        throw error;
+      }
+      warn(error);
+    } finally {
+      if (opened.fresh) store.createIndexes();
+    }
+    return cache;
+  }
+
+  /** The first phase in any file with this topic (and job), files in key order, with its file key. */
+  search(topic: string, job = ''): { path: string; phase: Phase } {
+    this.#open('search');
+    return this.#store.phaseInAnyFile(String(topic ?? ''), String(job ?? '')) ?? { path: '', phase: emptyPhase() };
+  }
+
+  /** The phase for a task: in file `meta.workflow` (any file for `*`), matching its type and job. */
+  get(task: Task): Phase {
+    this.#open('get');
+    const { type, file, job } = readTask(task, 'get');
+    if (file === '') return emptyPhase();
+    const found = file === '*' ? this.#store.phaseInAnyFile(type, job)?.phase : this.#store.phaseInFile(file, type, job);
+    return found ?? emptyPhase();
+  }
+
+  /** The phases of file `meta.workflow` that run after this task, in file order. */
+  children(task: Task): Phase[] {
+    this.#open('children');
+    const { type, file, job } = readTask(task, 'children');
+    if (type === '' || file === '') return [];
+    return this.#store.children(file, type, job);
+  }
+
+  /**
+   * Re-reads the workflow files and loads those whose md5 changed. Resolves with the keys loaded
+   * anew and `-key` for files gone.
+   * @throws {RefreshError} when files failed to load; they keep their last good phases, the
+   * others are loaded, and the error's `changed` holds what this call would have resolved with
+   */
+  async refresh(): Promise<string[]> {
+    this.#open('refresh');
+    const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5));
+    this.#queue = run.catch(() => {});
+    const outcome = await run;
+    this.#unsaved ||= outcome.wrote || outcome.touched;
+    if (outcome.wrote) await this.#save();
+    if (outcome.failures.length > 0) throw new RefreshError(outcome.failures, outcome.changed);
+    return outcome.changed;
+  }
+
+  /** True when the workflows path is a folder. */
+  isDir(): boolean {
+    this.#open('isDir');
+    return this.#source.isDir;
+  }
+
+  /** Saves (when storage is set and anything changed) and frees the database. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.#queue;
+    try {
+      await this.#save();
+    } finally {
+      this.#closed = true;
+      this.#store.close();
+    }
+  }
+
+  /** Runs one read-only SQL statement and returns its rows. */
+  query(sql: string, params: unknown[] = []): Record<string, unknown>[] {
+    return runReadOnly(this.#open('query').db, sql, params);
+  }
+
+  /** Every phase with its file and status, or those of one file; files in key order. */
+  phases(file?: string): PhaseRecord[] {
+    return this.#open('phases').phases(file);
+  }
+
+  /** Files whose last load failed, with why; they keep their last good phases. */
+  failures(): LoadFailure[] {
+    return this.#open('failures').failures();
+  }
+
+  /** The database as a SQLite file image. */
+  export(): Uint8Array {
+    return this.#open('export').db.export();
+  }
+
+  #open(method: string): WorkflowStore {
+    if (this.#closed) throw new CacheClosedError(method);
+    return this.#store;
+  }
+
+  /**
+   * Saves the image. Saves never overlap; callers that arrive while one runs share the next,
+   * so a burst of refreshes costs at most two saves.
+   */
+  #save(): Promise<void> {
+    const storage = this.#storage;
+    if (!storage || !this.#unsaved) return this.#saving ?? Promise.resolve();
+    if (this.#nextSave) return this.#nextSave;
+    const next = (this.#saving ?? Promise.resolve())
+      .catch(() => {})
+      .then(async () => {
+        this.#nextSave = undefined;
+        this.#saving = next;
+        this.#unsaved = false;
+        try {
+          await storage.save(this.#store.db.export());
+        } catch (cause) {
+          this.#unsaved = true;
+          throw new StorageError(
+            `saving the database to ${storage.location ?? 'storage'} failed (${(cause as Error)?.message ?? cause}); ` +
+              'the cache keeps working in memory and saves again at the next change or close()',
+            { cause },
+          );
+        } finally {
+          if (this.#saving === next) this.#saving = undefined;
+        }
+      });
+    this.#nextSave = next;
+    return next;
+  }
+}
+
+function checkOptions(options: OpenOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('WorkflowCache.open() needs an options object');
+  for (const name of Object.keys(options)) {
+    if (!optionNames.has(name)) throw new TypeError(`unknown option "${name}"; expected one of ${[...optionNames].join(', ')}`);
+  }
+  const w = options.workflows;
+  if (typeof w !== 'string' && (typeof w !== 'object' || w === null || typeof w.list !== 'function')) {
+    throw new TypeError('the "workflows" option must be a path or a WorkflowSource');
+  }
+}
+
+function readTask(task: Task, method: string): { type: string; file: string; job: string } {
+  if (typeof task !== 'object' || task === null) throw new TypeError(`${method}() needs a task object such as { type, meta }`);
+  const meta = parseQuery(String(task.meta ?? '')).values;
+  return {
+    type: String(task.type ?? ''),
+    file: meta.get('workflow') ?? '',
+    job: String(task.job ?? '') || (meta.get('job') ?? ''),
+  };
+}
+

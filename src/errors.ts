@@ -1,0 +1,110 @@
+/** The base class of every error this library throws on purpose. */
+export class WorkflowCacheError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Where a workflow file went wrong: its key, and for TOML syntax errors the line and column. */
+export interface LoadFailure {
+  file: string;
+  reason: string;
+  line?: number;
+  column?: number;
+}
+
+/** A workflow file could not be loaded: unreadable, not TOML, or a value of the wrong type. */
+export class WorkflowLoadError extends WorkflowCacheError implements LoadFailure {
+  readonly file: string;
+  readonly reason: string;
+  readonly line?: number;
+  readonly column?: number;
+
+  constructor(failure: LoadFailure, options?: ErrorOptions) {
+    super(describeFailure(failure), options);
+    this.file = failure.file;
+    this.reason = failure.reason;
+    if (failure.line !== undefined) this.line = failure.line;
+    if (failure.column !== undefined) this.column = failure.column;
+  }
+}
+
+/** `file:line:column: reason`, the form editors and CI logs link from. */
+export function describeFailure(f: LoadFailure): string {
+  const at = f.line === undefined ? '' : `:${f.line}${f.column === undefined ? '' : `:${f.column}`}`;
+  return `${f.file}${at}: ${f.reason}`;
+}
+
+/**
+ * A refresh in which some files failed to load. The files that loaded are in `changed`, as
+ * `refresh()` would have resolved them; the failing files keep their last good phases.
+ */
+export class RefreshError extends WorkflowCacheError {
+  readonly failures: readonly WorkflowLoadError[];
+  readonly changed: readonly string[];
+
+  constructor(failures: readonly WorkflowLoadError[], changed: readonly string[]) {
+    const list = failures.map((f) => `  ${f.message}`).join('\n');
+    super(`${failures.length} workflow file${failures.length === 1 ? '' : 's'} failed to load:\n${list}`);
+    this.failures = failures;
+    this.changed = changed;
+  }
+}
+
+/** The workflows path given to `open` does not exist or cannot be read. */
+export class WorkflowPathError extends WorkflowCacheError {
+  readonly path: string;
+
+  constructor(path: string, reason: string, options?: ErrorOptions) {
+    super(`workflows path ${path}: ${reason}`, options);
+    this.path = path;
+  }
+}
+
+/** The cache was used after `close()`. */
+export class CacheClosedError extends WorkflowCacheError {
+  constructor(method: string) {
+    super(`WorkflowCache.${method}() called after close(); open a new cache`);
+  }
+}
+
+/** `query()` was given SQL that would change the database, or SQL that SQLite rejects. */
+export class QueryError extends WorkflowCacheError {}
+
+/** The database was written by a newer version of this library; it is left as it is. */
+export class SchemaVersionError extends WorkflowCacheError {
+  readonly found: number;
+  readonly supported: number;
+
+  constructor(found: number, supported: number, where: string) {
+    super(
+      `${where} holds schema version ${found}, newer than the ${supported} this workflow-cache ` +
+        'understands; upgrade workflow-cache, or point storage elsewhere (the file is left untouched)',
+    );
+    this.found = found;
+    this.supported = supported;
+  }
+}
+
+/** A saved database could not be used; it was kept aside (when the storage can) and rebuilt. */
+export class UnusableDatabaseWarning extends WorkflowCacheError {
+  readonly location: string;
+  readonly reason: string;
+  /** Where the unusable image now is, when the storage could move it. */
+  readonly movedTo?: string;
+
+  constructor(location: string, reason: string, movedTo?: string) {
+    super(
+      `the database in ${location} is ${reason}; ` +
+        (movedTo ? `it was moved to ${movedTo} and ` : 'it will be replaced; ') +
+        'the cache was rebuilt from the workflow files',
+    );
+    this.location = location;
+    this.reason = reason;
+    if (movedTo !== undefined) this.movedTo = movedTo;
+  }
+}
+
+/** The storage adapter failed to load or save the database image. */
+export class StorageError extends WorkflowCacheError {}

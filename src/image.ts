@@ -1,0 +1,105 @@
+import { SchemaVersionError } from './errors.js';
+import { APPLICATION_ID, migrations, SCHEMA_VERSION } from './schema.js';
+import type { Database, SqlJs } from './sqljs.js';
+
+/** A database ready for use; `fresh` when it holds no workflows yet. */
+export interface OpenedDatabase {
+  db: Database;
+  fresh: boolean;
+}
+
+/** A saved image that cannot be used, and why; the caller keeps it aside and starts afresh. */
+export class UnusableImage {
+  constructor(readonly reason: string) {}
+}
+
+const magic = 'SQLite format 3\0';
+
+/**
+ * Opens a saved database image, or a new database when there is none, and brings its schema
+ * up to date.
+ * @param where names the storage in errors
+ * @throws {SchemaVersionError} when a newer version of this library wrote the image
+ */
+export function openImage(SQL: SqlJs, image: Uint8Array | undefined, where: string): OpenedDatabase | UnusableImage {
+  if (image === undefined) return { db: create(SQL, undefined), fresh: true };
+  const problem = headerProblem(image);
+  if (problem) return new UnusableImage(problem);
+  let db: Database | undefined;
+  try {
+    db = create(SQL, image);
+    const check = scalar(db, 'PRAGMA quick_check');
+    if (check !== 'ok') throw new Error(String(check));
+    const application = scalar(db, 'PRAGMA application_id');
+    const version = Number(scalar(db, 'PRAGMA user_version'));
+    const tables = Number(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"));
+    if (application !== APPLICATION_ID) {
+      if (application === 0 && tables === 0) {
+        migrate(db, 0);
+        return { db, fresh: true };
+      }
+      db.close();
+      return new UnusableImage('a SQLite database, but not one of workflow-cache (another schema)');
+    }
+    if (version > SCHEMA_VERSION) {
+      db.close();
+      throw new SchemaVersionError(version, SCHEMA_VERSION, where);
+    }
+    migrate(db, version);
+    return { db, fresh: false };
+  } catch (error) {
+    if (error instanceof SchemaVersionError) throw error;
+    db?.close();
+    return new UnusableImage(`not a usable SQLite database (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+function create(SQL: SqlJs, image: Uint8Array | undefined): Database {
+  const db = new SQL.Database(image);
+  // Everything lives in wasm memory: a journal on its in-memory file system buys nothing, and
+  // a large page cache keeps lookups near native speed.
+  db.exec(`
+    PRAGMA journal_mode = MEMORY;
+    PRAGMA synchronous = OFF;
+    PRAGMA temp_store = MEMORY;
+    PRAGMA locking_mode = EXCLUSIVE;
+    PRAGMA cache_size = -262144;
+  `);
+  if (!image) migrate(db, 0);
+  return db;
+}
+
+function migrate(db: Database, from: number): void {
+  const pending = migrations.filter((m) => m.version > from);
+  if (pending.length === 0) return;
+  db.exec('BEGIN');
+  try {
+    for (const m of pending) db.exec(m.sql);
+    db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION};`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** Cheap checks that catch a truncated or foreign file before SQLite reads it. */
+function headerProblem(image: Uint8Array): string | undefined {
+  if (image.length === 0) return 'an empty file';
+  if (image.length < 100 || new TextDecoder().decode(image.subarray(0, 16)) !== magic) {
+    return 'not a SQLite database';
+  }
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const rawPageSize = view.getUint16(16);
+  const pageSize = rawPageSize === 1 ? 65536 : rawPageSize;
+  const pages = view.getUint32(28);
+  // The page count in the header is valid when the two change counters agree.
+  if (view.getUint32(24) === view.getUint32(92) && pages * pageSize > image.length) {
+    return `truncated: ${image.length} bytes where the header says ${pages * pageSize}`;
+  }
+  return undefined;
+}
+
+function scalar(db: Database, sql: string): unknown {
+  return db.exec(sql)[0]?.values[0]?.[0];
+}

@@ -1,0 +1,21 @@
+import { md5 } from '@noble/hashes/legacy.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { WorkflowCache as CoreCache } from './cache.js';
+import type { Platform } from './platform.js';
+
+export * from './index.core.js';
+
+const browser: Platform = {
+  md5: (bytes) => bytesToHex(md5(bytes)),
+  openSource: async (path) => {
+    throw new TypeError(`workflows "${path}": paths need Node; in a browser pass a WorkflowSource such as MemorySource`);
+  },
+  openStorage: (path) => {
+    throw new TypeError(`storage "${path}": paths need Node; in a browser pass a StorageAdapter such as IndexedDBStorage`);
+  },
+};
+
+/** The workflow cache, with workflows from a {@link WorkflowSource} and storage such as IndexedDB. */
+export class WorkflowCache extends CoreCache {
+  protected static override platform: Platform | undefined = browser;
+}

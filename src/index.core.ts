@@ -1,0 +1,25 @@
+// What every entry point exports; the entry points add the runtime's own pieces.
+export type { OpenOptions } from './cache.js';
+export {
+  CacheClosedError,
+  describeFailure,
+  QueryError,
+  RefreshError,
+  SchemaVersionError,
+  StorageError,
+  UnusableDatabaseWarning,
+  WorkflowCacheError,
+  WorkflowLoadError,
+  WorkflowPathError,
+} from './errors.js';
+export type { LoadFailure } from './errors.js';
+export { emptyPhase, isEmpty, job, topic } from './phase.js';
+export type { Phase, PhaseRecord, Task } from './phase.js';
+export { cronError } from './cron.js';
+export { SCHEMA_VERSION } from './schema.js';
+export { MemorySource } from './sources/memory.js';
+export type { SourceEntry, WorkflowSource } from './sources/source.js';
+export type { SqlJsConfig } from './sqljs.js';
+export { MemoryStorage } from './storage/memory.js';
+export type { StorageAdapter } from './storage/storage.js';
+export { IndexedDBStorage } from './storage/indexeddb.js';

@@ -1,0 +1,126 @@
+import { describeFailure, WorkflowLoadError } from './errors.js';
+import type { SourceEntry, WorkflowSource } from './sources/source.js';
+import { checkPhases, type CheckedPhase } from './status.js';
+import type { FileState, WorkflowStore } from './store.js';
+import { parseWorkflow } from './workflow-file.js';
+
+/** Files read and parsed before their batch is written: bounds the memory a large load takes. */
+const BATCH_FILES = 256;
+
+/**
+ * A file's size and mtime are trusted to mean "unchanged" only when it was last checked this
+ * long after it was modified; an edit within the clock's granularity could keep both.
+ */
+const RACY_WINDOW_MS = 2000;
+
+/** What one refresh did. */
+export interface RefreshOutcome {
+  /** Keys loaded anew, then `-key` for files gone, as Go's `Refresh` reports them. */
+  changed: string[];
+  failures: WorkflowLoadError[];
+  /** Whether the workflows in the database changed (a failure recorded counts too). */
+  wrote: boolean;
+  /** Whether only bookkeeping changed (when unchanged files were last checked): worth saving, not at once. */
+  touched: boolean;
+}
+
+type Plan =
+  | { kind: 'same' }
+  | { kind: 'touch'; entry: SourceEntry }
+  | { kind: 'load'; entry: SourceEntry; hash: string; phases: CheckedPhase[] }
+  | { kind: 'fail'; failure: WorkflowLoadError };
+
+/**
+ * Brings the store in line with the source: files whose md5 changed are loaded anew, each in
+ * full or not at all; files that fail keep their last good phases and their failure is recorded.
+ */
+export async function refreshStore(
+  store: WorkflowStore,
+  source: WorkflowSource,
+  md5: (bytes: Uint8Array) => string,
+): Promise<RefreshOutcome> {
+  const entries = (await source.list()).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
+  for (let i = 0; i < entries.length; i += BATCH_FILES) {
+    const batch = entries.slice(i, i + BATCH_FILES);
+    const plans = await Promise.all(batch.map((entry) => plan(store, source, md5, entry)));
+    store.transaction(() => {
+      for (const p of plans) apply(store, p, outcome);
+    });
+  }
+  const listed = new Set(entries.map((e) => e.key));
+  const gone = store.knownFiles().filter((key) => !listed.has(key));
+  if (gone.length > 0) {
+    store.transaction(() => {
+      for (const key of gone) if (store.removeFile(key)) outcome.changed.push(`-${key}`);
+    });
+    outcome.wrote = true;
+  }
+  return outcome;
+}
+
+async function plan(
+  store: WorkflowStore,
+  source: WorkflowSource,
+  md5: (bytes: Uint8Array) => string,
+  entry: SourceEntry,
+): Promise<Plan> {
+  const state = store.fileState(entry.key);
+  const failed = store.failure(entry.key) !== undefined;
+  if (state && !failed && stampUnchanged(state, entry)) return { kind: 'same' };
+  let bytes: Uint8Array;
+  try {
+    bytes = await source.read(entry.key);
+  } catch (cause) {
+    const reason = `cannot read: ${cause instanceof Error ? cause.message : String(cause)}`;
+    return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
+  }
+  const hash = md5(bytes);
+  if (state && !failed && state.hash === hash) return { kind: 'touch', entry };
+  try {
+    return { kind: 'load', entry, hash, phases: checkPhases(parseWorkflow(entry.key, bytes)) };
+  } catch (cause) {
+    if (cause instanceof WorkflowLoadError) return { kind: 'fail', failure: cause };
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
+  }
+}
+
+function apply(store: WorkflowStore, p: Plan, outcome: RefreshOutcome): void {
+  const now = Date.now();
+  if (p.kind === 'touch') {
+    store.touchFile(p.entry.key, p.entry, now);
+    outcome.touched = true;
+  } else if (p.kind === 'load') {
+    try {
+      store.savepoint(() => store.writeFile(p.entry.key, p.hash, p.entry, now, p.phases));
+      outcome.changed.push(p.entry.key);
+    } catch (cause) {
+      const reason = `cannot store: ${cause instanceof Error ? cause.message : String(cause)}`;
+      fail(store, new WorkflowLoadError({ file: p.entry.key, reason }, { cause }), outcome);
+    }
+    outcome.wrote = true;
+  } else if (p.kind === 'fail') {
+    fail(store, p.failure, outcome);
+  }
+}
+
+function fail(store: WorkflowStore, failure: WorkflowLoadError, outcome: RefreshOutcome): void {
+  outcome.failures.push(failure);
+  const known = store.failure(failure.file);
+  if (!known || describeFailure(known) !== describeFailure(failure)) {
+    store.recordFailure(failure);
+    outcome.wrote = true;
+  }
+}
+
+function stampUnchanged(state: FileState, entry: SourceEntry): boolean {
+  return (
+    entry.size !== undefined &&
+    entry.mtimeMs !== undefined &&
+    state.size === entry.size &&
+    state.mtimeMs === entry.mtimeMs &&
+    state.checkedAtMs !== null &&
+    state.checkedAtMs - entry.mtimeMs > RACY_WINDOW_MS
+  );
+}

@@ -1,0 +1,65 @@
+import { queryValue } from './query-string.js';
+
+/** One phase of a workflow file, exactly as written in it (Go's `workflow.Phase`). */
+export interface Phase {
+  /** `topic` or `topic:job`; read it with {@link topic} and {@link job}. */
+  task: string;
+  /** A URL query string: `cron=0 * * * *&job=hourly`, `files=...`, `require=...`. */
+  rule: string;
+  /** The task this phase runs after: `topic` or `topic:job`; `''` for a root phase. */
+  dependsOn: string;
+  /** How many times the scheduler retries a failed task. */
+  retry: number;
+  /** The template the scheduler fills to create the task. */
+  template: string;
+}
+
+/** A task as the scheduler hands it over (the fields of Go's `task.Task` that matter here). */
+export interface Task {
+  type: string;
+  job?: string;
+  /** A URL query string: `workflow=f1.toml&job=j1`; `workflow=*` means any file. */
+  meta?: string;
+  info?: string;
+  id?: string;
+}
+
+/** A phase with the file it comes from and the problems found in it (`''` when none). */
+export interface PhaseRecord extends Phase {
+  filePath: string;
+  status: string;
+}
+
+/** The phase returned when nothing matches: all strings `''`, retry `0`. */
+export function emptyPhase(): Phase {
+  return { task: '', rule: '', dependsOn: '', retry: 0, template: '' };
+}
+
+/** The part of the task before `:`. */
+export function topic(p: Pick<Phase, 'task'>): string {
+  return p.task.split(':')[0];
+}
+
+/** The part of the task after `:`; else the rule's `job=` value; else `''`. */
+export function job(p: Pick<Phase, 'task' | 'rule'>): string {
+  const parts = p.task.split(':');
+  return parts.length > 1 ? parts[1] : queryValue(p.rule, 'job');
+}
+
+/** True for the empty phase (retry is not looked at, as in Go). */
+export function isEmpty(p: Phase): boolean {
+  return p.task === '' && p.rule === '' && p.dependsOn === '' && p.template === '';
+}
+
+/** The key a phase is stored under: `topic:job`, or the task as written when it has no job. */
+export function taskKey(p: Pick<Phase, 'task' | 'rule'>): string {
+  if (p.task.includes(':')) return p.task;
+  const j = job(p);
+  return j === '' ? p.task : `${p.task}:${j}`;
+}
+
+/** Splits a `dependsOn` value into the topic and job it names. */
+export function dependency(dependsOn: string): { topic: string; job: string } {
+  const parts = dependsOn.split(':');
+  return { topic: parts[0], job: parts[1] ?? '' };
+}

@@ -1,0 +1,15 @@
+import type { WorkflowSource } from './sources/source.js';
+import type { SqlJsConfig } from './sqljs.js';
+import type { StorageAdapter } from './storage/storage.js';
+
+/** What differs between Node and browsers; each entry point supplies one, the core imports none. */
+export interface Platform {
+  /** md5 of a file's bytes, lower-case hex, as Go's file checksum. */
+  md5(bytes: Uint8Array): string;
+  /** The source for a workflows path given as a string. */
+  openSource(path: string): Promise<WorkflowSource>;
+  /** The storage for a database path given as a string. */
+  openStorage(path: string): StorageAdapter;
+  /** How sql.js finds its wasm when the caller does not say. */
+  sqlJs?: SqlJsConfig;
+}

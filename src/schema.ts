@@ -1,0 +1,69 @@
+/**
+ * The database schema: the plan's tables as written, with what the cache needs beside them, and
+ * the migrations that bring an older database up to date.
+ */
+
+/** Marks a database as ours (`PRAGMA application_id`), so a foreign SQLite file is told apart. */
+export const APPLICATION_ID = 0x57464321; // "WFC!"
+
+/** A migration takes a database from `version - 1` to `version`. */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE workflow_files (
+        file_path TEXT PRIMARY KEY,
+        file_hash TEXT NOT NULL,
+        loaded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+        last_modified TIMESTAMP,
+        -- size and mtime when last read, so an untouched file need not be read again
+        size INTEGER,
+        mtime_ms REAL,
+        checked_at_ms REAL
+      );
+      CREATE TABLE workflow_phases (
+        file_path TEXT NOT NULL,
+        task TEXT NOT NULL,           -- topic:job, or the topic when there is no job
+        depends_on TEXT,
+        rule TEXT,
+        template TEXT,
+        retry INTEGER DEFAULT 0,
+        status TEXT,                  -- problems found at load, '' when none
+        written_task TEXT NOT NULL,   -- the task as written in the file
+        position INTEGER NOT NULL,    -- order in the file, from 0
+        topic TEXT NOT NULL,
+        job TEXT NOT NULL,
+        depends_topic TEXT NOT NULL,
+        depends_job TEXT NOT NULL,
+        PRIMARY KEY (file_path, task)
+      );
+      CREATE TABLE workflow_load_errors (
+        file_path TEXT PRIMARY KEY,
+        message TEXT NOT NULL,
+        line INTEGER,
+        "column" INTEGER,
+        failed_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = migrations[migrations.length - 1].version;
+
+/**
+ * Indexes, created apart from the tables so a first bulk load can fill the tables before
+ * building them (several times faster than inserting into indexed tables).
+ */
+export const indexes = `
+  CREATE INDEX IF NOT EXISTS idx_workflow_phases_task ON workflow_phases (task);
+  CREATE INDEX IF NOT EXISTS idx_workflow_phases_depends_on ON workflow_phases (depends_on);
+  CREATE INDEX IF NOT EXISTS idx_workflow_phases_status ON workflow_phases (status);
+  CREATE INDEX IF NOT EXISTS idx_workflow_phases_topic ON workflow_phases (topic, file_path, position);
+  CREATE INDEX IF NOT EXISTS idx_workflow_phases_topic_job ON workflow_phases (topic, job, file_path, position);
+  CREATE INDEX IF NOT EXISTS idx_workflow_phases_children ON workflow_phases (file_path, depends_topic, position);
+`;

@@ -1,0 +1,24 @@
+/** One workflow file as a source lists it. */
+export interface SourceEntry {
+  /** The file key: the path below the workflows folder with `/` separators, or the file name. */
+  key: string;
+  /** Bytes, when the source knows them without reading the file. */
+  size?: number;
+  /** Last modification, ms since the epoch, when the source knows it. */
+  mtimeMs?: number;
+}
+
+/**
+ * Where workflow files come from: a folder on disk, files in memory, or anything else that can
+ * list and read. Given size and mtime, the cache skips reading files that have not moved.
+ */
+export interface WorkflowSource {
+  /** True when the workflows are a folder of files, false for a single file (Go's `IsDir`). */
+  readonly isDir: boolean;
+  /** What the source reads, for messages: a path, or a name such as `memory`. */
+  readonly location: string;
+  /** Every workflow file, in any order. Rejects when the source itself cannot be read. */
+  list(): Promise<SourceEntry[]>;
+  /** The content of one listed file. */
+  read(key: string): Promise<Uint8Array>;
+}

@@ -1,0 +1,250 @@
+import type { LoadFailure } from './errors.js';
+import { dependency, type Phase, type PhaseRecord } from './phase.js';
+import { indexes } from './schema.js';
+import type { Database, Statement } from './sqljs.js';
+import type { CheckedPhase } from './status.js';
+
+/** What the cache knows of a workflow file it has read. */
+export interface FileState {
+  hash: string;
+  size: number | null;
+  mtimeMs: number | null;
+  checkedAtMs: number | null;
+}
+
+/** Size and modification time of a file as a source reports them, when it can. */
+export interface FileStamp {
+  size?: number;
+  mtimeMs?: number;
+}
+
+type Row = Record<string, number | string | Uint8Array | null>;
+
+const phaseColumns = 'written_task, rule, depends_on, retry, template';
+
+/**
+ * The SQL behind the cache: every statement prepared once and kept, since preparing costs more
+ * than a lookup. Synchronous, like sql.js itself.
+ */
+export class WorkflowStore {
+  readonly db: Database;
+  readonly #statements = new Map<string, Statement>();
+
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  /** The first phase of `file` with this topic (and job, when not `''`), in file order. */
+  phaseInFile(file: string, topic: string, job: string): Phase | undefined {
+    return job === ''
+      ? this.#phase(`SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND file_path = ? ORDER BY position LIMIT 1`, [topic, file])
+      : this.#phase(`SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? AND file_path = ? ORDER BY position LIMIT 1`, [topic, job, file]);
+  }
+
+  /** The first phase of any file with this topic (and job), files in key order. */
+  phaseInAnyFile(topic: string, job: string): { path: string; phase: Phase } | undefined {
+    const sql = job === ''
+      ? `SELECT file_path, ${phaseColumns} FROM workflow_phases WHERE topic = ? ORDER BY file_path, position LIMIT 1`
+      : `SELECT file_path, ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? ORDER BY file_path, position LIMIT 1`;
+    const row = this.#first(sql, job === '' ? [topic] : [topic, job]);
+    return row && { path: String(row.file_path), phase: toPhase(row) };
+  }
+
+  /** Phases of `file` that run after `topic` (any job, or `job` when they name one). */
+  children(file: string, topic: string, job: string): Phase[] {
+    return this.#all(
+      `SELECT ${phaseColumns} FROM workflow_phases
+       WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?)
+       ORDER BY position`,
+      [file, topic, job],
+    ).map(toPhase);
+  }
+
+  /** Every phase with its file and status, files in key order, phases in file order. */
+  phases(file?: string): PhaseRecord[] {
+    const where = file === undefined ? '' : 'WHERE file_path = ?';
+    return this.#all(
+      `SELECT file_path, status, ${phaseColumns} FROM workflow_phases ${where} ORDER BY file_path, position`,
+      file === undefined ? [] : [file],
+    ).map((row) => ({ ...toPhase(row), filePath: String(row.file_path), status: String(row.status) }));
+  }
+
+  fileState(file: string): FileState | undefined {
+    const row = this.#first('SELECT file_hash, size, mtime_ms, checked_at_ms FROM workflow_files WHERE file_path = ?', [file]);
+    return row && {
+      hash: String(row.file_hash),
+      size: row.size as number | null,
+      mtimeMs: row.mtime_ms as number | null,
+      checkedAtMs: row.checked_at_ms as number | null,
+    };
+  }
+
+  /** Keys of every file loaded or tried, in key order. */
+  knownFiles(): string[] {
+    return this.#all(
+      'SELECT file_path FROM workflow_files UNION SELECT file_path FROM workflow_load_errors ORDER BY 1',
+      [],
+    ).map((row) => String(row.file_path));
+  }
+
+  failures(): LoadFailure[] {
+    return this.#all('SELECT file_path, message, line, "column" FROM workflow_load_errors ORDER BY file_path', []).map(toFailure);
+  }
+
+  /** The recorded failure of one file, if its last load failed. */
+  failure(file: string): LoadFailure | undefined {
+    const row = this.#first('SELECT file_path, message, line, "column" FROM workflow_load_errors WHERE file_path = ?', [file]);
+    return row && toFailure(row);
+  }
+
+  /** Replaces a file's phases; the caller holds the transaction. */
+  writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
+    this.#run(
+      `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms)
+       VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)
+       ON CONFLICT (file_path) DO UPDATE SET file_hash = excluded.file_hash, loaded_at = excluded.loaded_at,
+         last_modified = excluded.last_modified, size = excluded.size, mtime_ms = excluded.mtime_ms,
+         checked_at_ms = excluded.checked_at_ms`,
+      [file, hash, isoTime(stamp.mtimeMs), stamp.size ?? null, stamp.mtimeMs ?? null, checkedAtMs],
+    );
+    this.#run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
+    this.#run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
+    const insert = this.#statement(
+      `INSERT INTO workflow_phases (file_path, task, depends_on, rule, template, retry, status,
+         written_task, position, topic, job, depends_topic, depends_job)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const c of phases) {
+      const dep = dependency(c.phase.dependsOn);
+      const p = c.phase;
+      insert.run([file, c.key, p.dependsOn, p.rule, p.template, p.retry, c.status, p.task, c.position, c.topic, c.job, dep.topic, dep.job]);
+    }
+  }
+
+  /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */
+  touchFile(file: string, stamp: FileStamp, checkedAtMs: number): void {
+    this.#run('UPDATE workflow_files SET size = ?, mtime_ms = ?, checked_at_ms = ? WHERE file_path = ?', [
+      stamp.size ?? null,
+      stamp.mtimeMs ?? null,
+      checkedAtMs,
+      file,
+    ]);
+  }
+
+  recordFailure(failure: LoadFailure): void {
+    this.#run(
+      `INSERT INTO workflow_load_errors (file_path, message, line, "column", failed_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)
+       ON CONFLICT (file_path) DO UPDATE SET message = excluded.message, line = excluded.line,
+         "column" = excluded."column", failed_at = excluded.failed_at`,
+      [failure.file, failure.reason, failure.line ?? null, failure.column ?? null],
+    );
+  }
+
+  /** Forgets a file: its phases, its record and any failure. Reports whether it had been loaded. */
+  removeFile(file: string): boolean {
+    const loaded = this.fileState(file) !== undefined;
+    this.#run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
+    this.#run('DELETE FROM workflow_files WHERE file_path = ?', [file]);
+    this.#run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
+    return loaded;
+  }
+
+  createIndexes(): void {
+    this.db.exec(indexes);
+  }
+
+  /** Runs `work` in one transaction: all of it lands, or none. */
+  transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Runs `work` inside the current transaction so that a failure undoes only `work`. */
+  savepoint<T>(work: () => T): T {
+    this.db.exec('SAVEPOINT file');
+    try {
+      const result = work();
+      this.db.exec('RELEASE file');
+      return result;
+    } catch (error) {
+      this.db.exec('ROLLBACK TO file; RELEASE file');
+      throw error;
+    }
+  }
+
+  close(): void {
+    for (const statement of this.#statements.values()) statement.free();
+    this.#statements.clear();
+    this.db.close();
+  }
+
+  #statement(sql: string): Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #run(sql: string, params: (string | number | null)[]): void {
+    this.#statement(sql).run(params);
+  }
+
+  #first(sql: string, params: (string | number)[]): Row | undefined {
+    const statement = this.#statement(sql);
+    try {
+      statement.bind(params);
+      return statement.step() ? (statement.getAsObject() as Row) : undefined;
+    } finally {
+      statement.reset();
+    }
+  }
+
+  #all(sql: string, params: (string | number)[]): Row[] {
+    const statement = this.#statement(sql);
+    const rows: Row[] = [];
+    try {
+      statement.bind(params);
+      while (statement.step()) rows.push(statement.getAsObject() as Row);
+    } finally {
+      statement.reset();
+    }
+    return rows;
+  }
+
+  #phase(sql: string, params: (string | number)[]): Phase | undefined {
+    const row = this.#first(sql, params);
+    return row && toPhase(row);
+  }
+}
+
+function toPhase(row: Row): Phase {
+  return {
+    task: String(row.written_task),
+    rule: String(row.rule ?? ''),
+    dependsOn: String(row.depends_on ?? ''),
+    retry: Number(row.retry ?? 0),
+    template: String(row.template ?? ''),
+  };
+}
+
+function toFailure(row: Row): LoadFailure {
+  return {
+    file: String(row.file_path),
+    reason: String(row.message),
+    ...(row.line === null ? {} : { line: Number(row.line) }),
+    ...(row.column === null ? {} : { column: Number(row.column) }),
+  };
+}
+
+function isoTime(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+}
