@@ -21,13 +21,29 @@ export default defineConfig({
       entry: { node: 'src/index.node.ts', browser: 'src/index.browser.ts', cli: 'src/cli.ts' },
       formats: ['es'],
     },
-    rolldownOptions: { external },
+    rolldownOptions: { external, output: { chunkFileNames: 'shared-[hash].js' } },
   },
   test: {
     projects: [
       {
         extends: true,
-        test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/**/*.browser.test.ts'] },
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.browser.test.ts', 'test/package/**'],
+        },
+      },
+      {
+        // The built package as users get it: imported by a plain Node script, bundled by vite.
+        extends: true,
+        test: {
+          name: 'package',
+          environment: 'node',
+          include: ['test/package/**/*.test.ts'],
+          globalSetup: ['test/setup/build-library.ts'],
+          testTimeout: 60_000,
+        },
       },
     ],
   },

@@ -7,6 +7,9 @@ export * from './index.core.js';
 
 const browser: Platform = {
   md5: (bytes) => bytesToHex(md5(bytes)),
+  // A literal `new URL(…, import.meta.url)` is what bundlers (vite, webpack 5, rollup plugins)
+  // recognise as an asset: the wasm shipped beside this file in dist/ is copied into the app.
+  sqlJs: { locateFile: () => new URL('./sql-wasm.wasm', import.meta.url).href },
   openSource: async (path) => {
     throw new TypeError(`workflows "${path}": paths need Node; in a browser pass a WorkflowSource such as MemorySource`);
   },

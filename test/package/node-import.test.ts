@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { makeConsumer, type Consumer } from './consumer.js';
+
+let consumer: Consumer;
+beforeEach(() => {
+  consumer = makeConsumer();
+});
+afterEach(() => consumer.remove());
+
+test('a plain Node script imports workflow-cache and finds the wasm by itself', () => {
+  consumer.write('workflows/f1.toml', '[[phase]]\ntask = "load"\nrule = "cron=0 * * * *"\n');
+  const script = consumer.write(
+    'main.mjs',
+    `import { WorkflowCache } from 'workflow-cache';
+     const cache = await WorkflowCache.open({ workflows: 'workflows', storage: 'cache.sqlite' });
+     console.log(JSON.stringify(cache.get({ type: 'load', meta: 'workflow=f1.toml' })));
+     await cache.close();`,
+  );
+  const out = execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' });
+  expect(JSON.parse(out)).toEqual({ task: 'load', rule: 'cron=0 * * * *', dependsOn: '', retry: 0, template: '' });
+});
+
+test('the package ships type declarations for its entry points', () => {
+  const script = consumer.write(
+    'types.mjs',
+    `import { createRequire } from 'node:module';
+     import { existsSync } from 'node:fs';
+     const pkg = createRequire(import.meta.url)('workflow-cache/package.json');
+     const root = new URL('./node_modules/workflow-cache/', import.meta.url);
+     const types = [pkg.exports['.'].types, pkg.exports['.'].browser.types];
+     console.log(JSON.stringify(types.map((t) => existsSync(new URL(t, root)))));`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual([true, true]);
+});
