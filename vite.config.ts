@@ -1,7 +1,9 @@
 /// <reference types="vitest/config" />
+import { playwright } from '@vitest/browser-playwright';
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
+import { chromiumLaunchOptions } from './test/setup/chromium.ts';
 
 const external = [
   ...Object.keys(pkg.dependencies),
@@ -31,7 +33,19 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.browser.test.ts', 'test/package/**'],
+          exclude: ['test/**/*.browser.test.ts', 'test/package/**', 'test/faults/**', 'test/e2e/**', 'test/cli/**'],
+        },
+      },
+      {
+        // Breaking things on purpose: killed saves, corrupt images, fuzzed files, leaks.
+        extends: true,
+        test: {
+          name: 'faults',
+          environment: 'node',
+          include: ['test/faults/**/*.test.ts'],
+          globalSetup: ['test/faults/setup/build-saver.ts'],
+          execArgv: ['--expose-gc'],
+          testTimeout: 120_000,
         },
       },
       {
@@ -40,9 +54,35 @@ export default defineConfig({
         test: {
           name: 'package',
           environment: 'node',
-          include: ['test/package/**/*.test.ts'],
+          // test/cli runs the built `workflow-cache` bin as a child process.
+          include: ['test/package/**/*.test.ts', 'test/cli/**/*.test.ts'],
           globalSetup: ['test/setup/build-library.ts'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        // IndexedDBStorage against real IndexedDB, in Debian's Chromium.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.browser.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: chromiumLaunchOptions }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        // The built playground (dist-demo/, rebuilt first) driven in headless Chromium.
+        extends: true,
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/build-demo.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -7,6 +7,7 @@ import {
   WorkflowCacheError,
   type LoadFailure,
 } from './errors.js';
+import { readHistory, type WorkflowVersion } from './history.js';
 import { openImage, UnusableImage } from './image.js';
 import { refreshStore } from './loader.js';
 import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js';
@@ -15,6 +16,7 @@ import { parseQuery } from './query-string.js';
 import { runReadOnly } from './read-only.js';
 import type { WorkflowSource } from './sources/source.js';
 import { loadSqlJs, type SqlJsConfig } from './sqljs.js';
+import { databaseCounts, OperationTimer, type CacheStats } from './stats.js';
 import type { StorageAdapter } from './storage/storage.js';
 import { WorkflowStore } from './store.js';
 
@@ -41,10 +43,13 @@ export class WorkflowCache {
   protected static platform: Platform | undefined;
 
   readonly #store: WorkflowStore;
+  readonly #timer = new OperationTimer();
   readonly #source: WorkflowSource;
   readonly #storage: StorageAdapter | undefined;
   readonly #md5: (bytes: Uint8Array) => string;
   #closed = false;
+  /** Set when close() starts: later refreshes are refused, lookups still answer until it ends. */
+  #closing: Promise<void> | undefined;
   /** Refreshes run one at a time, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
   #unsaved = false;
@@ -65,7 +70,7 @@ export class WorkflowCache {
    * @throws {WorkflowPathError} when the workflows path does not exist or cannot be read
    * @throws {SchemaVersionError} when the database was written by a newer workflow-cache
    */
-  static async open(options: OpenOptions): Promise<WorkflowCache> {
+  static async open<C extends typeof WorkflowCache>(this: C, options: OpenOptions): Promise<C['prototype']> {
     const platform = this.platform;
     if (!platform) throw new TypeError('import WorkflowCache from "workflow-cache", not from its internal modules');
     checkOptions(options);
@@ -74,29 +79,43 @@ export class WorkflowCache {
     const storage = typeof options.storage === 'string' ? platform.openStorage(options.storage) : options.storage;
     const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
     const where = storage?.location ?? 'storage';
+    await storage?.acquire?.();
+    let kept = storage;
     let image: Uint8Array | undefined;
     try {
       image = await storage?.load();
     } catch (cause) {
-      throw new StorageError(`cannot load the database from ${where}: ${(cause as Error)?.message ?? cause}`, { cause });
+      // Storage that cannot be read (IndexedDB off in private mode, a file without permission):
+      // work in memory rather than fail, and never save over what could not be read.
+      await release(storage);
+      kept = undefined;
+      const why = `cannot load the database from ${where} (${(cause as Error)?.message ?? cause})`;
+      warn(new StorageError(`${why}; the cache works in memory only and does not save there`, { cause }));
     }
-    let opened = openImage(SQL, image, where);
+    let opened: ReturnType<typeof openImage>;
     let rebuilt = false;
-    if (opened instanceof UnusableImage) {
-      const movedTo = storage?.moveAside ? await storage.moveAside(image!) : undefined;
-      warn(new UnusableDatabaseWarning(where, opened.reason, movedTo));
-      opened = openImage(SQL, undefined, where) as Exclude<typeof opened, UnusableImage>;
-      rebuilt = true;
+    try {
+      opened = openImage(SQL, image, where);
+      if (opened instanceof UnusableImage) {
+        const movedTo = kept?.moveAside ? await kept.moveAside(image!) : undefined;
+        warn(new UnusableDatabaseWarning(where, opened.reason, movedTo));
+        opened = openImage(SQL, undefined, where) as Exclude<typeof opened, UnusableImage>;
+        rebuilt = true;
+      }
+    } catch (error) {
+      await release(kept);
+      throw error;
     }
     const store = new WorkflowStore(opened.db);
     if (!opened.fresh) store.createIndexes();
-    const cache = new this(store, source, storage, platform.md5);
+    const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#unsaved = rebuilt;
     try {
       await cache.refresh();
     } catch (error) {
       if (!(error instanceof RefreshError || error instanceof StorageError)) {
         store.close();
+        await release(kept);
         throw error;
       }
       warn(error);
@@ -108,25 +127,50 @@ export class WorkflowCache {
 
   /** The first phase in any file with this topic (and job), files in key order, with its file key. */
   search(topic: string, job = ''): { path: string; phase: Phase } {
-    this.#open('search');
-    return this.#store.phaseInAnyFile(String(topic ?? ''), String(job ?? '')) ?? { path: '', phase: emptyPhase() };
+    const started = performance.now();
+    try {
+      this.#open('search');
+      return this.#store.phaseInAnyFile(String(topic ?? ''), String(job ?? '')) ?? { path: '', phase: emptyPhase() };
+    } catch (error) {
+      throw this.#timer.failed('search', error);
+    } finally {
+      this.#timer.record('search', started);
+    }
   }
 
   /** The phase for a task: in file `meta.workflow` (any file for `*`), matching its type and job. */
   get(task: Task): Phase {
-    this.#open('get');
-    const { type, file, job } = readTask(task, 'get');
-    if (file === '') return emptyPhase();
-    const found = file === '*' ? this.#store.phaseInAnyFile(type, job)?.phase : this.#store.phaseInFile(file, type, job);
-    return found ?? emptyPhase();
+    const started = performance.now();
+    try {
+      const store = this.#open('get');
+      const key = answerKey(task);
+      const known = store.answer(key);
+      if (known) return { ...known };
+      const { type, file, job } = readTask(task, 'get');
+      const found = file === '' ? undefined : file === '*' ? store.phaseInAnyFile(type, job)?.phase : store.phaseInFile(file, type, job);
+      const phase = found ?? emptyPhase();
+      store.remember(key, phase);
+      return { ...phase };
+    } catch (error) {
+      throw this.#timer.failed('get', error);
+    } finally {
+      this.#timer.record('get', started);
+    }
   }
 
   /** The phases of file `meta.workflow` that run after this task, in file order. */
   children(task: Task): Phase[] {
-    this.#open('children');
-    const { type, file, job } = readTask(task, 'children');
-    if (type === '' || file === '') return [];
-    return this.#store.children(file, type, job);
+    const started = performance.now();
+    try {
+      this.#open('children');
+      const { type, file, job } = readTask(task, 'children');
+      if (type === '' || file === '') return [];
+      return this.#store.children(file, type, job);
+    } catch (error) {
+      throw this.#timer.failed('children', error);
+    } finally {
+      this.#timer.record('children', started);
+    }
   }
 
   /**
@@ -136,14 +180,22 @@ export class WorkflowCache {
    * others are loaded, and the error's `changed` holds what this call would have resolved with
    */
   async refresh(): Promise<string[]> {
-    this.#open('refresh');
-    const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5));
-    this.#queue = run.catch(() => {});
-    const outcome = await run;
-    this.#unsaved ||= outcome.wrote || outcome.touched;
-    if (outcome.wrote) await this.#save();
-    if (outcome.failures.length > 0) throw new RefreshError(outcome.failures, outcome.changed);
-    return outcome.changed;
+    const started = performance.now();
+    try {
+      this.#open('refresh');
+      if (this.#closing) throw new CacheClosedError('refresh');
+      const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5));
+      this.#queue = run.catch(() => {});
+      const outcome = await run;
+      this.#unsaved ||= outcome.wrote || outcome.touched;
+      if (outcome.wrote) await this.#save();
+      if (outcome.failures.length > 0) throw new RefreshError(outcome.failures, outcome.changed);
+      return outcome.changed;
+    } catch (error) {
+      throw this.#timer.failed('refresh', error);
+    } finally {
+      this.#timer.record('refresh', started);
+    }
   }
 
   /** True when the workflows path is a folder. */
@@ -154,13 +206,19 @@ export class WorkflowCache {
 
   /** Saves (when storage is set and anything changed) and frees the database. */
   async close(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closing) return this.#closing;
+    this.#closing = this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
     await this.#queue;
     try {
       await this.#save();
     } finally {
       this.#closed = true;
       this.#store.close();
+      await release(this.#storage);
     }
   }
 
@@ -177,6 +235,21 @@ export class WorkflowCache {
   /** Files whose last load failed, with why; they keep their last good phases. */
   failures(): LoadFailure[] {
     return this.#open('failures').failures();
+  }
+
+  /** Every version of a file the database knows, oldest first, the current one last; `[]` for an unknown file. */
+  history(file: string): WorkflowVersion[] {
+    return readHistory(this.#open('history').db, String(file));
+  }
+
+  /** Counts of files, phases and problems, the database size, and latency percentiles per operation since open. */
+  stats(): CacheStats {
+    return { ...databaseCounts(this.#open('stats').db), operations: this.#timer.snapshot() };
+  }
+
+  /** The workflow files this cache reads, for runtime extensions such as the Node watcher. */
+  protected get source(): WorkflowSource {
+    return this.#source;
   }
 
   /** The database as a SQLite file image. */
@@ -203,9 +276,11 @@ export class WorkflowCache {
         this.#nextSave = undefined;
         this.#saving = next;
         this.#unsaved = false;
+        const started = performance.now();
         try {
           await storage.save(this.#store.db.export());
         } catch (cause) {
+          this.#timer.failed('save', cause);
           this.#unsaved = true;
           throw new StorageError(
             `saving the database to ${storage.location ?? 'storage'} failed (${(cause as Error)?.message ?? cause}); ` +
@@ -213,12 +288,18 @@ export class WorkflowCache {
             { cause },
           );
         } finally {
+          this.#timer.record('save', started);
           if (this.#saving === next) this.#saving = undefined;
         }
       });
     this.#nextSave = next;
     return next;
   }
+}
+
+/** Gives up a storage claim; one left behind by a failure is recovered as stale later, so a failure here is no loss. */
+async function release(storage: StorageAdapter | undefined): Promise<void> {
+  await storage?.release?.().catch(() => {});
 }
 
 function checkOptions(options: OpenOptions): void {
@@ -230,6 +311,17 @@ function checkOptions(options: OpenOptions): void {
   if (typeof w !== 'string' && (typeof w !== 'object' || w === null || typeof w.list !== 'function')) {
     throw new TypeError('the "workflows" option must be a path or a WorkflowSource');
   }
+}
+
+/**
+ * The fields of a task as given, so a hot task skips parsing its meta too; lengths keep two
+ * tasks from sharing a key. `''` (never remembered) for what is not a task.
+ */
+function answerKey(task: Task): string {
+  if (typeof task !== 'object' || task === null) return '';
+  const type = String(task.type ?? '');
+  const job = String(task.job ?? '');
+  return `${type.length}:${type}${job.length}:${job}${String(task.meta ?? '')}`;
 }
 
 function readTask(task: Task, method: string): { type: string; file: string; job: string } {

@@ -108,3 +108,22 @@ export class UnusableDatabaseWarning extends WorkflowCacheError {
 
 /** The storage adapter failed to load or save the database image. */
 export class StorageError extends WorkflowCacheError {}
+
+/** Another cache, in this process or another, has the database open for writing. */
+export class DatabaseLockedError extends WorkflowCacheError {
+  readonly location: string;
+  /** The process that holds the lock, as its lock file names it. */
+  readonly pid?: number;
+  readonly hostname?: string;
+
+  constructor(location: string, lockFile: string, holder: { pid?: number; hostname?: string }) {
+    const who = holder.pid === undefined ? 'another process' : `process ${holder.pid}${holder.hostname ? ` on ${holder.hostname}` : ''}`;
+    super(
+      `the database ${location} is open for writing by ${who}; close that cache first, or, if that ` +
+        `process is gone (on another machine it cannot be checked), remove ${lockFile}`,
+    );
+    this.location = location;
+    if (holder.pid !== undefined) this.pid = holder.pid;
+    if (holder.hostname !== undefined) this.hostname = holder.hostname;
+  }
+}

@@ -2,6 +2,7 @@
 export type { OpenOptions } from './cache.js';
 export {
   CacheClosedError,
+  DatabaseLockedError,
   describeFailure,
   QueryError,
   RefreshError,
@@ -16,6 +17,11 @@ export type { LoadFailure } from './errors.js';
 export { emptyPhase, isEmpty, job, topic } from './phase.js';
 export type { Phase, PhaseRecord, Task } from './phase.js';
 export { cronError } from './cron.js';
+export { graphFormats, renderGraph, workflowGraph } from './graph.js';
+export type { GraphEdge, GraphFormat, GraphNode, WorkflowGraph } from './graph.js';
+export { diffVersions } from './history.js';
+export type { PhaseChange, VersionDiff, VersionPhase, WorkflowVersion } from './history.js';
+export type { CacheStats, DatabaseCounts, Operation, OperationStats } from './stats.js';
 export { SCHEMA_VERSION } from './schema.js';
 export { MemorySource } from './sources/memory.js';
 export type { SourceEntry, WorkflowSource } from './sources/source.js';

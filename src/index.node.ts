@@ -3,9 +3,11 @@ import { WorkflowCache as CoreCache } from './cache.js';
 import type { Platform } from './platform.js';
 import { FsSource } from './sources/node-fs.js';
 import { FileStorage } from './storage/file.js';
+import { watchWorkflows, WorkflowWatcher, type WatchOptions } from './watch.js';
 
 export * from './index.core.js';
-export { FsSource, FileStorage };
+export { FsSource, FileStorage, watchWorkflows, WorkflowWatcher };
+export type { Refreshable, Reload, WatchOptions } from './watch.js';
 
 const node: Platform = {
   md5: (bytes) => createHash('md5').update(bytes).digest('hex'),
@@ -16,4 +18,15 @@ const node: Platform = {
 /** The workflow cache, with paths read from the file system and databases kept in files. */
 export class WorkflowCache extends CoreCache {
   protected static override platform: Platform | undefined = node;
+
+  /**
+   * Refreshes this cache whenever its workflow files change (file events, debounced; polling
+   * where events are missing) until the watcher is stopped.
+   * @throws {TypeError} when the workflows were not given as a path
+   */
+  watch(options: WatchOptions = {}): WorkflowWatcher {
+    const source = this.source;
+    if (!(source instanceof FsSource)) throw new TypeError('watch() needs workflows opened from a path; call refresh() yourself for other sources');
+    return new WorkflowWatcher(this, source.location, source.isDir, options);
+  }
 }

@@ -41,9 +41,12 @@ export async function refreshStore(
 ): Promise<RefreshOutcome> {
   const entries = (await source.list()).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
+  // Read once: a query per file would cost more than the stat that decides whether to read it.
+  const known: Known = { states: store.fileStates(), failed: new Set(store.failures().map((f) => f.file)) };
   for (let i = 0; i < entries.length; i += BATCH_FILES) {
     const batch = entries.slice(i, i + BATCH_FILES);
-    const plans = await Promise.all(batch.map((entry) => plan(store, source, md5, entry)));
+    const plans = (await Promise.all(batch.map((entry) => plan(known, source, md5, entry)))).filter((p) => p.kind !== 'same');
+    if (plans.length === 0) continue;
     store.transaction(() => {
       for (const p of plans) apply(store, p, outcome);
     });
@@ -59,14 +62,15 @@ export async function refreshStore(
   return outcome;
 }
 
-async function plan(
-  store: WorkflowStore,
-  source: WorkflowSource,
-  md5: (bytes: Uint8Array) => string,
-  entry: SourceEntry,
-): Promise<Plan> {
-  const state = store.fileState(entry.key);
-  const failed = store.failure(entry.key) !== undefined;
+/** What the store knew of every file when the refresh began. */
+interface Known {
+  states: Map<string, FileState>;
+  failed: Set<string>;
+}
+
+async function plan(known: Known, source: WorkflowSource, md5: (bytes: Uint8Array) => string, entry: SourceEntry): Promise<Plan> {
+  const state = known.states.get(entry.key);
+  const failed = known.failed.has(entry.key);
   if (state && !failed && stampUnchanged(state, entry)) return { kind: 'same' };
   let bytes: Uint8Array;
   try {

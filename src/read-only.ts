@@ -4,6 +4,25 @@ import type { Database } from './sqljs.js';
 type Bindable = string | number | null | Uint8Array;
 
 /**
+ * Statements SQLite lets through under `query_only` that still change the connection: an open
+ * transaction would make the next refresh fail, an attached database, a changed setting or a
+ * VACUUM INTO file would outlive the query. Leading comments are skipped, as SQLite skips them.
+ */
+const connectionChanging =
+  /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*(?:(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|ATTACH|DETACH|VACUUM|REINDEX|ANALYZE)\b|PRAGMA\s[^=]*=|PRAGMA\s+(?:\w+\.)?(\w+)\s*\()/i;
+
+/** PRAGMAs whose argument names what to read, not a value to set. */
+const readingPragmas = new Set([
+  'table_info', 'table_xinfo', 'table_list', 'index_list', 'index_info', 'index_xinfo',
+  'foreign_key_list', 'foreign_key_check', 'integrity_check', 'quick_check',
+]);
+
+function changesConnection(sql: string): boolean {
+  const match = connectionChanging.exec(sql);
+  return match !== null && !(match[1] !== undefined && readingPragmas.has(match[1].toLowerCase()));
+}
+
+/**
  * Runs one SQL statement with writes switched off (`PRAGMA query_only`), so that a statement
  * that would change the database fails inside SQLite itself rather than by our guessing.
  * @throws {QueryError} for writes, several statements, bad SQL or parameters
@@ -27,6 +46,11 @@ export function runReadOnly(db: Database, sql: string, params: readonly unknown[
         more++;
       }
       if (more > 0) throw new QueryError(`query() runs exactly one statement; got ${more + 1}`);
+      if (changesConnection(statement.getSQL())) {
+        throw new QueryError(
+          `query() is read-only; transactions, ATTACH/DETACH, VACUUM and PRAGMA settings are refused: ${sql.trim()}`,
+        );
+      }
       statement.bind(values);
       const rows: Record<string, unknown>[] = [];
       while (statement.step()) rows.push(statement.getAsObject());

@@ -51,6 +51,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Each version of a file that was replaced or removed, for its audit trail.
+      CREATE TABLE workflow_history (
+        id INTEGER PRIMARY KEY,       -- increasing: versions in the order they were replaced
+        file_path TEXT NOT NULL,
+        file_hash TEXT NOT NULL,
+        loaded_at TIMESTAMP,          -- when this version was loaded
+        replaced_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+        phases TEXT NOT NULL          -- JSON: [{task, rule, dependsOn, retry, template, status}] in file order
+      );
+      CREATE INDEX idx_workflow_history_file ON workflow_history (file_path, id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1].version;

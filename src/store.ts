@@ -1,4 +1,5 @@
 import type { LoadFailure } from './errors.js';
+import { keepVersionSql } from './history.js';
 import { dependency, type Phase, type PhaseRecord } from './phase.js';
 import { indexes } from './schema.js';
 import type { Database, Statement } from './sqljs.js';
@@ -19,8 +20,13 @@ export interface FileStamp {
 }
 
 type Row = Record<string, number | string | Uint8Array | null>;
+type Value = number | string | Uint8Array | null;
 
+/** In {@link toPhase}'s order: lookups read rows as arrays, several times faster than as objects. */
 const phaseColumns = 'written_task, rule, depends_on, retry, template';
+
+/** Answers remembered at most: a scheduler asks about few tasks over and over; beyond, start over. */
+const MAX_ANSWERS = 4096;
 
 /**
  * The SQL behind the cache: every statement prepared once and kept, since preparing costs more
@@ -29,6 +35,8 @@ const phaseColumns = 'written_task, rule, depends_on, retry, template';
 export class WorkflowStore {
   readonly db: Database;
   readonly #statements = new Map<string, Statement>();
+  /** Answers to lookups by a caller's key, dropped whenever phases are written or removed. */
+  readonly #answers = new Map<string, Phase>();
 
   constructor(db: Database) {
     this.db = db;
@@ -36,23 +44,24 @@ export class WorkflowStore {
 
   /** The first phase of `file` with this topic (and job, when not `''`), in file order. */
   phaseInFile(file: string, topic: string, job: string): Phase | undefined {
-    return job === ''
-      ? this.#phase(`SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND file_path = ? ORDER BY position LIMIT 1`, [topic, file])
-      : this.#phase(`SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? AND file_path = ? ORDER BY position LIMIT 1`, [topic, job, file]);
+    const row = job === ''
+      ? this.#firstValues(`SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND file_path = ? ORDER BY position LIMIT 1`, [topic, file])
+      : this.#firstValues(`SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? AND file_path = ? ORDER BY position LIMIT 1`, [topic, job, file]);
+    return row && toPhase(row);
   }
 
   /** The first phase of any file with this topic (and job), files in key order. */
   phaseInAnyFile(topic: string, job: string): { path: string; phase: Phase } | undefined {
     const sql = job === ''
-      ? `SELECT file_path, ${phaseColumns} FROM workflow_phases WHERE topic = ? ORDER BY file_path, position LIMIT 1`
-      : `SELECT file_path, ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? ORDER BY file_path, position LIMIT 1`;
-    const row = this.#first(sql, job === '' ? [topic] : [topic, job]);
-    return row && { path: String(row.file_path), phase: toPhase(row) };
+      ? `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? ORDER BY file_path, position LIMIT 1`
+      : `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? AND job = ? ORDER BY file_path, position LIMIT 1`;
+    const row = this.#firstValues(sql, job === '' ? [topic] : [topic, job]);
+    return row && { path: String(row[5]), phase: toPhase(row) };
   }
 
   /** Phases of `file` that run after `topic` (any job, or `job` when they name one). */
   children(file: string, topic: string, job: string): Phase[] {
-    return this.#all(
+    return this.#allValues(
       `SELECT ${phaseColumns} FROM workflow_phases
        WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?)
        ORDER BY position`,
@@ -60,23 +69,35 @@ export class WorkflowStore {
     ).map(toPhase);
   }
 
+  /** A lookup's answer remembered under `key` since the last write, if any. */
+  answer(key: string): Phase | undefined {
+    return this.#answers.get(key);
+  }
+
+  /** Remembers a lookup's answer until the next write; the caller must not change `phase` after. */
+  remember(key: string, phase: Phase): void {
+    if (this.#answers.size >= MAX_ANSWERS) this.#answers.clear();
+    this.#answers.set(key, phase);
+  }
+
   /** Every phase with its file and status, files in key order, phases in file order. */
   phases(file?: string): PhaseRecord[] {
     const where = file === undefined ? '' : 'WHERE file_path = ?';
-    return this.#all(
-      `SELECT file_path, status, ${phaseColumns} FROM workflow_phases ${where} ORDER BY file_path, position`,
+    return this.#allValues(
+      `SELECT ${phaseColumns}, file_path, status FROM workflow_phases ${where} ORDER BY file_path, position`,
       file === undefined ? [] : [file],
-    ).map((row) => ({ ...toPhase(row), filePath: String(row.file_path), status: String(row.status) }));
+    ).map((row) => ({ ...toPhase(row), filePath: String(row[5]), status: String(row[6]) }));
   }
 
   fileState(file: string): FileState | undefined {
     const row = this.#first('SELECT file_hash, size, mtime_ms, checked_at_ms FROM workflow_files WHERE file_path = ?', [file]);
-    return row && {
-      hash: String(row.file_hash),
-      size: row.size as number | null,
-      mtimeMs: row.mtime_ms as number | null,
-      checkedAtMs: row.checked_at_ms as number | null,
-    };
+    return row && toFileState(row);
+  }
+
+  /** What is known of every loaded file, by key: one query instead of one per file. */
+  fileStates(): Map<string, FileState> {
+    const rows = this.#all('SELECT file_path, file_hash, size, mtime_ms, checked_at_ms FROM workflow_files', []);
+    return new Map(rows.map((row) => [String(row.file_path), toFileState(row)]));
   }
 
   /** Keys of every file loaded or tried, in key order. */
@@ -97,8 +118,10 @@ export class WorkflowStore {
     return row && toFailure(row);
   }
 
-  /** Replaces a file's phases; the caller holds the transaction. */
+  /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
   writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
+    this.#answers.clear();
+    this.#run(keepVersionSql, [file]);
     this.#run(
       `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms)
        VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)
@@ -140,9 +163,11 @@ export class WorkflowStore {
     );
   }
 
-  /** Forgets a file: its phases, its record and any failure. Reports whether it had been loaded. */
+  /** Forgets a file: its phases, its record and any failure (its last version stays in the history). Reports whether it had been loaded. */
   removeFile(file: string): boolean {
+    this.#answers.clear();
     const loaded = this.fileState(file) !== undefined;
+    if (loaded) this.#run(keepVersionSql, [file]);
     this.#run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#run('DELETE FROM workflow_files WHERE file_path = ?', [file]);
     this.#run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
@@ -180,6 +205,7 @@ export class WorkflowStore {
   }
 
   close(): void {
+    this.#answers.clear();
     for (const statement of this.#statements.values()) statement.free();
     this.#statements.clear();
     this.db.close();
@@ -220,19 +246,46 @@ export class WorkflowStore {
     return rows;
   }
 
-  #phase(sql: string, params: (string | number)[]): Phase | undefined {
-    const row = this.#first(sql, params);
-    return row && toPhase(row);
+  #allValues(sql: string, params: (string | number)[]): Value[][] {
+    const statement = this.#statement(sql);
+    const rows: Value[][] = [];
+    try {
+      statement.bind(params);
+      while (statement.step()) rows.push(statement.get() as Value[]);
+    } finally {
+      statement.reset();
+    }
+    return rows;
+  }
+
+  #firstValues(sql: string, params: (string | number)[]): Value[] | undefined {
+    const statement = this.#statement(sql);
+    try {
+      statement.bind(params);
+      return statement.step() ? (statement.get() as Value[]) : undefined;
+    } finally {
+      statement.reset();
+    }
   }
 }
 
-function toPhase(row: Row): Phase {
+/** A phase from a row of {@link phaseColumns}. */
+function toPhase(row: Value[]): Phase {
   return {
-    task: String(row.written_task),
-    rule: String(row.rule ?? ''),
-    dependsOn: String(row.depends_on ?? ''),
-    retry: Number(row.retry ?? 0),
-    template: String(row.template ?? ''),
+    task: String(row[0]),
+    rule: String(row[1] ?? ''),
+    dependsOn: String(row[2] ?? ''),
+    retry: Number(row[3] ?? 0),
+    template: String(row[4] ?? ''),
+  };
+}
+
+function toFileState(row: Row): FileState {
+  return {
+    hash: String(row.file_hash),
+    size: row.size as number | null,
+    mtimeMs: row.mtime_ms as number | null,
+    checkedAtMs: row.checked_at_ms as number | null,
   };
 }
 

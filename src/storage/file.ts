@@ -1,21 +1,66 @@
 import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { DatabaseLockedError } from '../errors.js';
 import type { StorageAdapter } from './storage.js';
+
+/** Who holds a database, as its lock file says. */
+interface LockHolder {
+  pid?: number;
+  hostname?: string;
+}
 
 /**
  * Keeps the image in a file. Saves are crash-safe: the image goes to a temporary file beside
  * the target, is flushed to disk, and replaces the target in one rename, so a crash leaves the
- * old image or the new one, never a torn file.
+ * old image or the new one, never a torn file. One cache at a time may hold the file: a lock
+ * file `<path>.lock` names the holder, and one left by a dead process on this machine is taken over.
  */
 export class FileStorage implements StorageAdapter {
   readonly path: string;
   readonly location: string;
+  readonly #lock: string;
+  #locked = false;
 
   /** @param path the database file; its folder must exist */
   constructor(path: string) {
     if (typeof path !== 'string' || path === '') throw new TypeError('FileStorage needs a file path');
     this.path = resolve(path);
     this.location = path;
+    this.#lock = `${this.path}.lock`;
+  }
+
+  /** @throws {DatabaseLockedError} when a live process (this one included) holds the lock */
+  async acquire(): Promise<void> {
+    if (this.#locked) return;
+    const mine = JSON.stringify({ pid: process.pid, hostname: hostname() });
+    for (;;) {
+      const handle = await open(this.#lock, 'wx', 0o644).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'EEXIST') return undefined;
+        throw error;
+      });
+      if (handle) {
+        try {
+          await handle.writeFile(mine);
+        } finally {
+          await handle.close();
+        }
+        this.#locked = true;
+        return;
+      }
+      const holder = await readHolder(this.#lock);
+      if (holder === undefined) continue; // released while we looked
+      if (!isStale(holder)) throw new DatabaseLockedError(this.location, this.#lock, holder);
+      await this.#breakStaleLock(holder);
+    }
+  }
+
+  async release(): Promise<void> {
+    if (!this.#locked) return;
+    this.#locked = false;
+    await unlink(this.#lock).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 
   async load(): Promise<Uint8Array | undefined> {
@@ -54,6 +99,26 @@ export class FileStorage implements StorageAdapter {
     return aside;
   }
 
+  /**
+   * Moves the dead holder's lock out of the way before deleting it, so that of two processes
+   * recovering it at once only one wins; one that moved a live lock by mistake puts it back.
+   */
+  async #breakStaleLock(stale: LockHolder): Promise<void> {
+    const moved = `${this.#lock}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.stale`;
+    try {
+      await rename(this.#lock, moved);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const holder = await readHolder(moved);
+    if (holder?.pid !== stale.pid || holder?.hostname !== stale.hostname) {
+      await rename(moved, this.#lock);
+      throw new DatabaseLockedError(this.location, this.#lock, holder ?? {});
+    }
+    await unlink(moved);
+  }
+
   /** Temporary files left by a process that died mid-save. */
   async #removeStaleTemporaries(): Promise<void> {
     const prefix = `${basename(this.path)}.`;
@@ -63,6 +128,32 @@ export class FileStorage implements StorageAdapter {
       if (match && !isAlive(Number(match[1]))) await unlink(join(dirname(this.path), name)).catch(() => {});
     }
   }
+}
+
+/** The lock's holder; `{}` when the file does not say; `undefined` when there is no lock. */
+async function readHolder(lock: string): Promise<LockHolder | undefined> {
+  let text: string;
+  try {
+    text = await readFile(lock, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const { pid, hostname } = JSON.parse(text) as LockHolder;
+    return {
+      ...(Number.isInteger(pid) ? { pid } : {}),
+      ...(typeof hostname === 'string' ? { hostname } : {}),
+    };
+  } catch {
+    // Being written this instant, or not ours: held, by a process we cannot name.
+    return {};
+  }
+}
+
+/** A lock whose holder is known to be dead: on this machine, with no such process. */
+function isStale(holder: LockHolder): boolean {
+  return holder.pid !== undefined && holder.hostname === hostname() && !isAlive(holder.pid);
 }
 
 function isAlive(pid: number): boolean {

@@ -1,3 +1,5 @@
+import type { DatabaseLockedError } from '../errors.js';
+
 /**
  * Where the database image is kept between runs. `load` and `save` are all a store must do;
  * the rest are capabilities the cache uses when present.
@@ -12,6 +14,13 @@ export interface StorageAdapter {
    * resolves with where it went. Without it, the unusable image is overwritten by the next save.
    */
   moveAside?(image: Uint8Array): Promise<string>;
+  /**
+   * Claims the storage for this cache before it loads, so that two caches cannot overwrite each
+   * other's saves; rejects (with {@link DatabaseLockedError}) when another holds it.
+   */
+  acquire?(): Promise<void>;
+  /** Gives up the claim taken by `acquire`; called once, when the cache closes. */
+  release?(): Promise<void>;
   /** What the storage is, for messages: a path, an IndexedDB key. */
   readonly location?: string;
 }

@@ -1,0 +1,119 @@
+// open(), refresh() and saving, against what the file system and sql.js do alone.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import initSqlJs from 'sql.js';
+import { parse } from 'smol-toml';
+import { figureOf, medians, timed } from '../harness.mjs';
+
+/** Every file below the folder, as the plain `readdir` lists them. */
+async function listFiles(folder) {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** The floor of a full load: what the Go cache does at every start, nothing stored. */
+async function readHashParse(folder) {
+  let phases = 0;
+  for (const path of await listFiles(folder)) {
+    const bytes = readFileSync(path);
+    createHash('md5').update(bytes).digest('hex');
+    phases += parse(bytes.toString('utf8')).phase.length;
+  }
+  return phases;
+}
+
+async function listAndStat(folder) {
+  const files = await listFiles(folder);
+  return Promise.all(files.map((f) => stat(f)));
+}
+
+async function atomicWrite(path, bytes) {
+  const temporary = `${path}.tmp`;
+  const handle = await open(temporary, 'w');
+  await handle.writeFile(bytes);
+  await handle.sync();
+  await handle.close();
+  await rename(temporary, path);
+}
+
+/**
+ * @param {typeof import('../../dist/node.js')} lib the built library
+ * @param {object} options
+ * @param {string} options.folder the workload
+ * @param {string} options.scratch a folder for database files
+ * @param {typeof import('../harness.mjs').budgets} options.budgets
+ */
+export async function loadingFigures(lib, { folder, scratch, budgets }) {
+  const { WorkflowCache, FileStorage } = lib;
+  const budget = budgets.slow;
+  const imagePath = join(scratch, 'image.db');
+  await rm(imagePath, { force: true });
+  await (await WorkflowCache.open({ workflows: folder, storage: imagePath })).close();
+
+  const load = await medians(budget, {
+    floor: { fn: async () => readHashParse(folder) },
+    full: { fn: async () => (await WorkflowCache.open({ workflows: folder })).close() },
+    image: { fn: async () => (await WorkflowCache.open({ workflows: folder, storage: imagePath })).close() },
+  });
+
+  const cache = await WorkflowCache.open({ workflows: folder, storage: imagePath });
+  const refresh = await medians(budgets.medium, {
+    listStat: { fn: async () => listAndStat(folder) },
+    refresh: { fn: async () => cache.refresh() },
+  });
+  await cache.close();
+
+  // Saving: close() after a refresh that only re-stamped a file (so nothing was saved yet).
+  const SQL = await initSqlJs();
+  const plain = new SQL.Database(readFileSync(imagePath));
+  const someFile = (await listFiles(folder))[0];
+  const original = await stat(someFile);
+  let flip = 0;
+  let pending;
+  const save = await medians(budget, {
+    exportWrite: { fn: async () => atomicWrite(join(scratch, 'plain.db'), plain.export()) },
+    close: {
+      beforeEach: async () => {
+        pending = await WorkflowCache.open({ workflows: folder, storage: imagePath });
+        const when = new Date(original.mtimeMs - 60_000 * (1 + (flip++ % 2)));
+        await utimes(someFile, when, when);
+        await pending.refresh();
+      },
+      fn: async () => pending.close(),
+    },
+  });
+  plain.close();
+  await utimes(someFile, original.atime, original.mtime);
+
+  // A burst of refreshes, each after an edit, saves at most twice.
+  let saves = 0;
+  const storage = new FileStorage(imagePath);
+  const counting = { location: imagePath, load: () => storage.load(), save: (image) => (saves++, storage.save(image)) };
+  const burstCache = await WorkflowCache.open({ workflows: folder, storage: counting });
+  const files = (await listFiles(folder)).slice(0, 10);
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  const times = await Promise.all(files.map((f) => stat(f)));
+  saves = 0;
+  await Promise.all(
+    files.map(async (f, i) => {
+      await writeFile(f, `${texts[i]}\n# edited\n`);
+      await burstCache.refresh();
+    }),
+  );
+  const burstSaves = saves;
+  await Promise.all(files.map((f, i) => writeFile(f, texts[i])));
+  await burstCache.refresh();
+  await burstCache.close();
+  // The generator's fixed mtimes back, so the next run sees the same folder.
+  await Promise.all(files.map((f, i) => utimes(f, times[i].atime, times[i].mtime)));
+
+  return [
+    timed({ figure: 'refresh(), nothing changed', baselineName: 'readdir + stat of every file', base: refresh.listStat, ours: refresh.refresh, target: 1.5 }),
+    timed({ figure: 'open(), full load', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.full, target: 2.0 }),
+    timed({ figure: 'open() from a saved image, files unchanged', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.image, target: 0.25 }),
+    timed({ figure: 'save of the image (close() after a change)', baselineName: 'db.export() + atomic write', base: save.exportWrite, ours: save.close, target: 1.2 }),
+    figureOf({ figure: 'saves for a burst of 10 refreshes with changes', baselineName: '—', ours: burstSaves, unit: 'saves', target: 2 }),
+  ];
+}

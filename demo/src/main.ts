@@ -1,0 +1,118 @@
+import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
+import type { SqlJsConfig } from '../../src/index.browser.js';
+import { h, setChildren } from './dom.js';
+import { filesView } from './files-view.js';
+import { graphView } from './graph-view.js';
+import { lookupsView } from './lookups-view.js';
+import { phasesView } from './phases-view.js';
+import { sqlView } from './sql-view.js';
+import { exportDatabase, exportWorkflow, ImportRejected, importDatabase } from './transfer.js';
+import { Workspace } from './workspace.js';
+
+// One config object for the page: sql.js starts once per config.
+const sqlJs: SqlJsConfig = { locateFile: () => wasmUrl };
+const app = document.getElementById('app')!;
+
+const notice = h('div', { class: 'notice', 'data-testid': 'notice', role: 'status' });
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+function notify(message: string, kind: 'info' | 'error' = 'info'): void {
+  notice.className = `notice ${kind} shown`;
+  notice.textContent = message;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => notice.classList.remove('shown'), kind === 'error' ? 12000 : 5000);
+}
+
+setChildren(app, h('p', { class: 'loading' }, 'Starting SQLite…'));
+const workspace = await Workspace.open(sqlJs).catch((error: unknown) => {
+  setChildren(app, h('p', { class: 'fatal', 'data-testid': 'fatal' }, `The playground could not start: ${(error as Error)?.message ?? error}`));
+  throw error;
+});
+
+const files = filesView(workspace, notify);
+const graph = graphView(workspace);
+const views = {
+  phases: { label: 'Phases', ...phasesView(workspace) },
+  lookups: { label: 'Lookups', ...lookupsView(workspace) },
+  sql: { label: 'SQL', ...sqlView(workspace) },
+};
+type Tab = keyof typeof views;
+
+const tabs = h('div', { class: 'tabs', role: 'tablist' });
+const panels = h('div', { class: 'panels' });
+function showTab(name: Tab): void {
+  for (const [key, view] of Object.entries(views)) view.element.hidden = key !== name;
+  for (const button of tabs.querySelectorAll('button')) button.setAttribute('aria-selected', String(button.dataset.tab === name));
+}
+for (const [key, view] of Object.entries(views) as Array<[Tab, (typeof views)[Tab]]>) {
+  tabs.append(h('button', { type: 'button', role: 'tab', 'data-tab': key, 'data-testid': `tab-${key}`, onclick: () => showTab(key) }, view.label));
+  panels.append(view.element);
+}
+
+const saveState = h('span', { class: 'save-state', 'data-testid': 'save-state' });
+const importInput = h('input', { type: 'file', accept: '.sqlite,.db,.sqlite3,application/vnd.sqlite3', hidden: true, 'data-testid': 'import-file',
+  onchange: async () => {
+    const file = importInput.files?.[0];
+    importInput.value = '';
+    if (!file) return;
+    try {
+      const keys = await importDatabase(workspace, file, sqlJs);
+      notify(`Imported ${keys.length} file${keys.length === 1 ? '' : 's'} from ${file.name}; their text was rebuilt from the stored phases.`);
+    } catch (error) {
+      notify(error instanceof ImportRejected ? error.message : `Import failed: ${(error as Error)?.message ?? error}`, 'error');
+    }
+  },
+});
+const tomlInput = h('input', { type: 'file', accept: '.toml,text/plain', multiple: true, hidden: true, 'data-testid': 'toml-file', onchange: () => { void addTomlFiles(tomlInput.files); tomlInput.value = ''; } });
+
+async function addTomlFiles(list: FileList | null | undefined): Promise<void> {
+  const chosen = [...(list ?? [])];
+  for (const file of chosen) workspace.put(file.name, await file.text());
+  if (chosen.length > 0) notify(`Added ${chosen.map((f) => f.name).join(', ')}.`);
+}
+
+setChildren(app,
+  h('header', { class: 'top' },
+    h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '⛁'), h('h1', {}, 'workflow-cache'), h('span', { class: 'tagline' }, 'playground · check task workflows before you ship them')),
+    h('div', { class: 'actions' },
+      saveState,
+      h('button', { type: 'button', 'data-testid': 'toml-open', onclick: () => tomlInput.click() }, 'Open .toml'),
+      h('button', { type: 'button', 'data-testid': 'export-toml', onclick: () => exportWorkflow(workspace, workspace.selected) }, 'Download .toml'),
+      h('button', { type: 'button', 'data-testid': 'export-sqlite', onclick: () => exportDatabase(workspace) }, 'Export .sqlite'),
+      h('button', { type: 'button', 'data-testid': 'import-sqlite', onclick: () => importInput.click() }, 'Import .sqlite'),
+      importInput,
+      tomlInput,
+    ),
+  ),
+  h('main', { class: 'layout' },
+    h('div', { class: 'left' }, files.files, files.editor),
+    h('div', { class: 'right' },
+      h('section', { class: 'card graph-card' }, h('h2', { class: 'card-title' }, 'Dependency graph'), graph.element),
+      h('section', { class: 'card tabs-card' }, tabs, panels),
+    ),
+  ),
+  notice,
+);
+
+function render(): void {
+  files.render();
+  graph.render();
+  for (const view of Object.values(views)) view.render();
+  saveState.dataset.state = workspace.saveState;
+  saveState.textContent = { saved: 'Saved in this browser', pending: 'Checking…', error: 'Not saved' }[workspace.saveState];
+  while (workspace.warnings.length > 0) notify(workspace.warnings.shift()!, 'error');
+}
+
+workspace.onChange(render);
+// Typing shows "Checking…" at once; the cache answers after the pause.
+files.editor.addEventListener('input', () => {
+  saveState.dataset.state = 'pending';
+  saveState.textContent = 'Checking…';
+});
+document.addEventListener('dragover', (event) => event.preventDefault());
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  void addTomlFiles(event.dataTransfer?.files);
+});
+showTab('phases');
+render();
+document.body.dataset.ready = 'true';

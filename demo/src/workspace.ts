@@ -1,0 +1,195 @@
+import { get, set } from 'idb-keyval';
+import {
+  IndexedDBStorage,
+  MemorySource,
+  RefreshError,
+  WorkflowCache,
+  type SqlJsConfig,
+  type WorkflowCacheError,
+} from '../../src/index.browser.js';
+import { starterFiles } from './starter.js';
+
+/** The IndexedDB keys: the database image (the library's) and the workflow texts (ours). */
+export const databaseKey = 'playground-db';
+export const filesKey = 'playground-files';
+
+/** How long typing must pause before the cache is refreshed. */
+const REFRESH_DELAY_MS = 300;
+
+/** The workflow texts as kept in IndexedDB beside the database. */
+interface SavedFiles {
+  files: Record<string, string>;
+  selected: string;
+}
+
+/** Whether what is on screen is in IndexedDB yet. */
+export type SaveState = 'saved' | 'pending' | 'error';
+
+/**
+ * The workflow files being edited and the cache that checks them. Texts live in a MemorySource
+ * (what the cache reads, as it would read a folder) and in IndexedDB (so a reload finds them);
+ * the cache keeps its database in IndexedDB through IndexedDBStorage.
+ */
+export class Workspace {
+  readonly files = new Map<string, string>();
+  selected = '';
+  saveState: SaveState = 'saved';
+  /** Problems the cache reported that are not load failures (a database moved aside, a failed save). */
+  readonly warnings: string[] = [];
+  #cache!: WorkflowCache;
+  #source = new MemorySource({}, 'playground');
+  readonly #sqlJs: SqlJsConfig;
+  readonly #listeners: Array<() => void> = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #pending: Promise<void> = Promise.resolve();
+
+  private constructor(sqlJs: SqlJsConfig) {
+    this.#sqlJs = sqlJs;
+  }
+
+  /** Restores the last session from IndexedDB, or starts from the example workflows. */
+  static async open(sqlJs: SqlJsConfig): Promise<Workspace> {
+    const workspace = new Workspace(sqlJs);
+    const saved = (await get(filesKey)) as SavedFiles | undefined;
+    workspace.#fill(saved?.files ?? starterFiles, saved?.selected);
+    await workspace.#openCache();
+    if (!saved) await workspace.#saveFiles();
+    return workspace;
+  }
+
+  get cache(): WorkflowCache {
+    return this.#cache;
+  }
+
+  /** Called after every change the page should show. */
+  onChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  select(key: string): void {
+    this.selected = key;
+    void this.#saveFiles();
+    this.#emit();
+  }
+
+  /** Replaces the text of a file (typing, pasting); the cache follows after a pause. */
+  edit(key: string, text: string): void {
+    this.files.set(key, text);
+    this.#source.set(key, text);
+    this.#schedule();
+  }
+
+  /** Adds a file, or replaces one with that name, and selects it. */
+  put(key: string, text: string): void {
+    this.edit(key, text);
+    this.select(key);
+  }
+
+  /** @throws {Error} when the new name is empty or taken */
+  rename(from: string, to: string): void {
+    const name = to.trim();
+    if (name === from) return;
+    if (name === '') throw new Error('a file name must not be empty');
+    if (this.files.has(name)) throw new Error(`there is already a file named ${name}`);
+    const text = this.files.get(from) ?? '';
+    this.remove(from);
+    this.put(name, text);
+  }
+
+  remove(key: string): void {
+    this.files.delete(key);
+    this.#source.delete(key);
+    if (this.selected === key) this.selected = [...this.files.keys()].sort()[0] ?? '';
+    this.#schedule();
+    this.#emit();
+  }
+
+  /** A file name not yet used, such as `untitled-2.toml`. */
+  freeName(stem = 'untitled'): string {
+    for (let n = 1; ; n++) {
+      const name = `${stem}${n === 1 ? '' : `-${n}`}.toml`;
+      if (!this.files.has(name)) return name;
+    }
+  }
+
+  /** Runs a scheduled refresh now and waits for it and for the saves. */
+  async flush(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#pending = this.#pending.then(() => this.#refresh());
+    }
+    await this.#pending;
+  }
+
+  /**
+   * Starts over from a database image that has been checked, and the workflow texts taken
+   * from it: both replace what IndexedDB held.
+   */
+  async replace(files: Record<string, string>, image: Uint8Array): Promise<void> {
+    await this.flush();
+    await this.#cache.close();
+    await new IndexedDBStorage(databaseKey).save(image);
+    this.#fill(files, undefined);
+    await this.#saveFiles();
+    await this.#openCache();
+    this.#emit();
+  }
+
+  #fill(files: Record<string, string>, selected: string | undefined): void {
+    this.files.clear();
+    this.#source = new MemorySource({}, 'playground');
+    for (const [key, text] of Object.entries(files)) {
+      this.files.set(key, text);
+      this.#source.set(key, text);
+    }
+    const keys = [...this.files.keys()].sort();
+    this.selected = selected !== undefined && this.files.has(selected) ? selected : (keys[0] ?? '');
+  }
+
+  async #openCache(): Promise<void> {
+    this.#cache = await WorkflowCache.open({
+      workflows: this.#source,
+      storage: new IndexedDBStorage(databaseKey),
+      sqlJs: this.#sqlJs,
+      // Load failures are shown from cache.failures(); anything else is worth a notice.
+      onWarning: (warning: WorkflowCacheError) => {
+        if (!(warning instanceof RefreshError)) this.warnings.push(warning.message);
+      },
+    });
+  }
+
+  #schedule(): void {
+    this.saveState = 'pending';
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#pending = this.#pending.then(() => this.#refresh());
+    }, REFRESH_DELAY_MS);
+  }
+
+  async #refresh(): Promise<void> {
+    let saved = true;
+    try {
+      await this.#saveFiles();
+      await this.#cache.refresh();
+    } catch (error) {
+      // A RefreshError is the normal outcome of a typo: the failures are in cache.failures().
+      if (!(error instanceof RefreshError)) {
+        saved = false;
+        this.warnings.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    if (this.#timer === undefined) this.saveState = saved ? 'saved' : 'error';
+    this.#emit();
+  }
+
+  async #saveFiles(): Promise<void> {
+    const saved: SavedFiles = { files: Object.fromEntries(this.files), selected: this.selected };
+    await set(filesKey, saved);
+  }
+
+  #emit(): void {
+    for (const listener of this.#listeners) listener();
+  }
+}

@@ -1,0 +1,2 @@
+/** Hands a command's exit status back to `main`. */
+export type Finish = (code: number) => void;

@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import type { Finish } from './finish.js';
+import { openWorkflows } from './open.js';
+import { clean, formatSummary, summarize } from './report.js';
+import { exitCodes } from './usage.js';
+
+export function loadCommand(finish: Finish): Command {
+  return new Command('load')
+    .description('load a folder (or file) of workflows into a database and print a summary; exits 1 when any phase has a problem or any file failed')
+    .argument('<path>', 'workflow file or folder (read recursively)')
+    .option('--db <file>', 'database file to keep them in; unchanged files are not loaded again (default: memory only)')
+    .action(async (path: string, options: { db?: string }) => {
+      const cache = await openWorkflows(path, options.db);
+      try {
+        const summary = summarize(cache);
+        const where = options.db === undefined ? 'memory only (pass --db <file> to keep it)' : options.db;
+        process.stdout.write(`loaded ${path} into ${where}\n${formatSummary(summary)}\n`);
+        finish(clean(summary) ? exitCodes.ok : exitCodes.problems);
+      } finally {
+        await cache.close();
+      }
+    });
+}

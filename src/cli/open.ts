@@ -1,0 +1,55 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { RefreshError, WorkflowCacheError } from '../errors.js';
+import { openImage, UnusableImage } from '../image.js';
+import type { WorkflowCache } from '../cache.js';
+import { FsSource, WorkflowCache as NodeCache } from '../index.node.js';
+import { loadSqlJs, type Database } from '../sqljs.js';
+import { Progress, withProgress } from './progress.js';
+import { UsageError } from './usage.js';
+
+/**
+ * Opens a cache on a workflows path, kept in `db` when given, with a progress line on a terminal.
+ * Warnings other than failed files (which the cache keeps and the commands report) go to stderr.
+ * @throws {WorkflowPathError} when the path does not exist
+ * @throws {UsageError} when the database's folder does not exist
+ */
+export async function openWorkflows(path: string, db?: string): Promise<WorkflowCache> {
+  if (db !== undefined) await checkFolder(db);
+  const source = await FsSource.open(path);
+  const progress = new Progress(process.stderr, `loading ${path}:`);
+  try {
+    return await NodeCache.open({
+      workflows: withProgress(source, progress),
+      ...(db === undefined ? {} : { storage: db }),
+      onWarning: (warning: WorkflowCacheError) => {
+        if (!(warning instanceof RefreshError)) process.stderr.write(`warning: ${warning.message}\n`);
+      },
+    });
+  } finally {
+    progress.end();
+  }
+}
+
+/**
+ * Opens a database file written by workflow-cache, for reading only: nothing is saved back.
+ * @throws {UsageError} when the file does not exist or is not a workflow-cache database
+ */
+export async function openDatabaseFile(path: string): Promise<Database> {
+  let image: Uint8Array;
+  try {
+    image = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`database ${path}: ${code === 'ENOENT' ? 'does not exist' : (error as Error).message}`);
+  }
+  const opened = openImage(await loadSqlJs(), image, path);
+  if (opened instanceof UnusableImage) throw new UsageError(`database ${path} is ${opened.reason}`);
+  return opened.db;
+}
+
+async function checkFolder(db: string): Promise<void> {
+  const folder = dirname(db);
+  const isDir = await stat(folder).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new UsageError(`database ${db}: folder ${folder} does not exist`);
+}

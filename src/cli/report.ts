@@ -1,0 +1,75 @@
+import type { LoadFailure } from '../errors.js';
+import { describeFailure } from '../errors.js';
+import type { WorkflowCache } from '../cache.js';
+import { taskKey } from '../phase.js';
+
+/** A phase with a problem, as the commands list it. */
+export interface Problem {
+  file: string;
+  task: string;
+  status: string;
+}
+
+/** What a set of workflows holds and what is wrong with it. */
+export interface Summary {
+  files: number;
+  phases: number;
+  problems: Problem[];
+  failures: LoadFailure[];
+}
+
+export function summarize(cache: WorkflowCache, files?: ReadonlySet<string>): Summary {
+  const phases = cache.phases().filter((p) => !files || files.has(p.filePath));
+  const stats = cache.stats();
+  return {
+    files: files ? files.size : stats.files,
+    phases: phases.length,
+    problems: phases.filter((p) => p.status !== '').map((p) => ({ file: p.filePath, task: taskKey(p), status: p.status })),
+    failures: cache.failures().filter((f) => !files || files.has(f.file)),
+  };
+}
+
+/** True when nothing is wrong: the exit status is 0. */
+export function clean(summary: Summary): boolean {
+  return summary.problems.length === 0 && summary.failures.length === 0;
+}
+
+/** The counts, then each problem (file, task, status) and each failed file (`file:line:column: reason`). */
+export function formatSummary(summary: Summary): string {
+  const lines = [
+    `files: ${summary.files} loaded, ${summary.failures.length} failed`,
+    `phases: ${summary.phases}`,
+    `phases with problems: ${summary.problems.length}`,
+  ];
+  lines.push(...formatProblems(summary));
+  return lines.join('\n');
+}
+
+export function formatProblems(summary: Pick<Summary, 'problems' | 'failures'>): string[] {
+  const lines: string[] = [];
+  if (summary.problems.length > 0) {
+    lines.push('problems:');
+    const rows = summary.problems.map((p) => [p.file, p.task, p.status]);
+    lines.push(...columns(rows).map((line) => `  ${line}`));
+  }
+  if (summary.failures.length > 0) {
+    lines.push('failed files:');
+    lines.push(...summary.failures.map((f) => `  ${describeFailure(f)}`));
+  }
+  return lines;
+}
+
+/** Rows of cells padded into aligned columns; the last column is not padded. */
+export function columns(rows: readonly (readonly string[])[], alignRight: readonly boolean[] = []): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => {
+        if (alignRight[i]) return cell.padStart(widths[i]);
+        return i === row.length - 1 ? cell : cell.padEnd(widths[i]);
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,115 @@
+import { taskKey, type Phase } from './phase.js';
+import { runReadOnly } from './read-only.js';
+import type { Database } from './sqljs.js';
+
+/** A phase as one version of its file held it, with the problems found in it then. */
+export interface VersionPhase extends Phase {
+  status: string;
+}
+
+/** One version of a workflow file: the current one, or one kept when it was replaced or removed. */
+export interface WorkflowVersion {
+  /** 1 for the oldest version kept, counting up; the current version comes last. */
+  version: number;
+  file: string;
+  /** md5 of the file as it was. */
+  hash: string;
+  /** When this version was loaded (UTC, `YYYY-MM-DD HH:MM:SS`). */
+  loadedAt: string | null;
+  /** When a newer version replaced it or the file went away; `null` for the current version. */
+  replacedAt: string | null;
+  phases: VersionPhase[];
+}
+
+/** A phase found in both versions with some fields changed. */
+export interface PhaseChange {
+  /** The stored key, `topic:job`. */
+  key: string;
+  before: VersionPhase;
+  after: VersionPhase;
+  fields: (keyof VersionPhase)[];
+}
+
+/** What changed between two versions of a file, phases matched by their `topic:job` key. */
+export interface VersionDiff {
+  added: VersionPhase[];
+  removed: VersionPhase[];
+  changed: PhaseChange[];
+}
+
+const compared: (keyof VersionPhase)[] = ['task', 'rule', 'dependsOn', 'retry', 'template', 'status'];
+
+/**
+ * Copies a file's current version into `workflow_history` (nothing when the file was never
+ * loaded). Run before its phases are replaced or removed; one parameter, the file key.
+ */
+export const keepVersionSql = `
+  INSERT INTO workflow_history (file_path, file_hash, loaded_at, phases)
+  SELECT f.file_path, f.file_hash, f.loaded_at,
+    (SELECT json_group_array(json_object('task', written_task, 'rule', rule, 'dependsOn', depends_on,
+        'retry', retry, 'template', template, 'status', status) ORDER BY position)
+     FROM workflow_phases WHERE file_path = f.file_path)
+  FROM workflow_files f WHERE f.file_path = ?`;
+
+/**
+ * Every version of a file the database knows, oldest first: those kept in `workflow_history`,
+ * then the current one when the file is still loaded. `[]` for a file never loaded.
+ */
+export function readHistory(db: Database, file: string): WorkflowVersion[] {
+  const versions: Omit<WorkflowVersion, 'version'>[] = runReadOnly(
+    db,
+    'SELECT file_hash, loaded_at, replaced_at, phases FROM workflow_history WHERE file_path = ? ORDER BY id',
+    [file],
+  ).map((row) => ({
+    file,
+    hash: String(row.file_hash),
+    loadedAt: row.loaded_at === null ? null : String(row.loaded_at),
+    replacedAt: String(row.replaced_at),
+    phases: (JSON.parse(String(row.phases)) as Record<string, unknown>[]).map(toVersionPhase),
+  }));
+  const [current] = runReadOnly(db, 'SELECT file_hash, loaded_at FROM workflow_files WHERE file_path = ?', [file]);
+  if (current) {
+    const phases = runReadOnly(
+      db,
+      'SELECT written_task AS task, rule, depends_on AS dependsOn, retry, template, status FROM workflow_phases WHERE file_path = ? ORDER BY position',
+      [file],
+    );
+    versions.push({
+      file,
+      hash: String(current.file_hash),
+      loadedAt: current.loaded_at === null ? null : String(current.loaded_at),
+      replacedAt: null,
+      phases: phases.map(toVersionPhase),
+    });
+  }
+  return versions.map((v, i) => ({ version: i + 1, ...v }));
+}
+
+/** What changed from `before` to `after`: added and removed phases in file order, then changed ones. */
+export function diffVersions(before: readonly VersionPhase[], after: readonly VersionPhase[]): VersionDiff {
+  const old = new Map(before.map((p) => [taskKey(p), p]));
+  const now = new Map(after.map((p) => [taskKey(p), p]));
+  const changed: PhaseChange[] = [];
+  for (const [key, p] of now) {
+    const q = old.get(key);
+    if (!q) continue;
+    const fields = compared.filter((field) => q[field] !== p[field]);
+    if (fields.length > 0) changed.push({ key, before: q, after: p, fields });
+  }
+  return {
+    added: after.filter((p) => !old.has(taskKey(p))),
+    removed: before.filter((p) => !now.has(taskKey(p))),
+    changed,
+  };
+}
+
+function toVersionPhase(p: Record<string, unknown>): VersionPhase {
+  return {
+    task: String(p.task ?? ''),
+    rule: String(p.rule ?? ''),
+    dependsOn: String(p.dependsOn ?? ''),
+    retry: Number(p.retry ?? 0),
+    template: String(p.template ?? ''),
+    status: String(p.status ?? ''),
+  };
+}

@@ -1,0 +1,24 @@
+// Bundles the saver child (fixtures/saver.ts with the library source) into one .mjs that plain
+// Node runs, since Node 20 cannot run TypeScript; packages stay external, found in node_modules.
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { saverFolder } from './saver-path.js';
+
+export default async function buildSaver(): Promise<void> {
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      outDir: saverFolder,
+      emptyOutDir: true,
+      target: 'node20',
+      minify: false,
+      lib: {
+        entry: fileURLToPath(new URL('../fixtures/saver.ts', import.meta.url)),
+        formats: ['es'],
+        fileName: () => 'saver.mjs',
+      },
+      rolldownOptions: { external: (id: string) => !/^[./\\\0]/.test(id) && !/^[A-Za-z]:/.test(id) },
+    },
+  });
+}
