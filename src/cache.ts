@@ -1,5 +1,6 @@
 import {
   CacheClosedError,
+  DatabaseLockedError,
   QueryError,
   RefreshError,
   StorageError,
@@ -79,12 +80,13 @@ export class WorkflowCache {
     const storage = typeof options.storage === 'string' ? platform.openStorage(options.storage) : options.storage;
     const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
     const where = storage?.location ?? 'storage';
-    await storage?.acquire?.();
     let kept = storage;
     let image: Uint8Array | undefined;
     try {
+      await storage?.acquire?.();
       image = await storage?.load();
     } catch (cause) {
+      if (cause instanceof DatabaseLockedError) throw cause;
       // Storage that cannot be read (IndexedDB off in private mode, a file without permission):
       // work in memory rather than fail, and never save over what could not be read.
       await release(storage);
@@ -106,8 +108,8 @@ export class WorkflowCache {
       await release(kept);
       throw error;
     }
+    // The refresh builds the indexes after the first bulk load, before it saves.
     const store = new WorkflowStore(opened.db);
-    if (!opened.fresh) store.createIndexes();
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#unsaved = rebuilt;
     try {
@@ -119,8 +121,6 @@ export class WorkflowCache {
         throw error;
       }
       warn(error);
-    } finally {
-      if (opened.fresh) store.createIndexes();
     }
     return cache;
   }

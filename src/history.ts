@@ -40,8 +40,10 @@ export interface VersionDiff {
 const compared: (keyof VersionPhase)[] = ['task', 'rule', 'dependsOn', 'retry', 'template', 'status'];
 
 /**
- * Copies a file's current version into `workflow_history` (nothing when the file was never
- * loaded). Run before its phases are replaced or removed; one parameter, the file key.
+ * Copies a file's current version into `workflow_history`: nothing when the file was never
+ * loaded, or when the new version has the same hash (a file reloaded after a failed load).
+ * Run before its phases are replaced or removed; parameters: the file key, the new hash (`''`
+ * for a removal).
  */
 export const keepVersionSql = `
   INSERT INTO workflow_history (file_path, file_hash, loaded_at, phases)
@@ -49,7 +51,7 @@ export const keepVersionSql = `
     (SELECT json_group_array(json_object('task', written_task, 'rule', rule, 'dependsOn', depends_on,
         'retry', retry, 'template', template, 'status', status) ORDER BY position)
      FROM workflow_phases WHERE file_path = f.file_path)
-  FROM workflow_files f WHERE f.file_path = ?`;
+  FROM workflow_files f WHERE f.file_path = ? AND f.file_hash != ?`;
 
 /**
  * Every version of a file the database knows, oldest first: those kept in `workflow_history`,

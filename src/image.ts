@@ -2,10 +2,9 @@ import { SchemaVersionError } from './errors.js';
 import { APPLICATION_ID, migrations, SCHEMA_VERSION } from './schema.js';
 import type { Database, SqlJs } from './sqljs.js';
 
-/** A database ready for use; `fresh` when it holds no workflows yet. */
+/** A database ready for use. */
 export interface OpenedDatabase {
   db: Database;
-  fresh: boolean;
 }
 
 /** A saved image that cannot be used, and why; the caller keeps it aside and starts afresh. */
@@ -29,7 +28,7 @@ const QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024;
  * @throws {SchemaVersionError} when a newer version of this library wrote the image
  */
 export function openImage(SQL: SqlJs, image: Uint8Array | undefined, where: string): OpenedDatabase | UnusableImage {
-  if (image === undefined) return { db: create(SQL, undefined), fresh: true };
+  if (image === undefined) return { db: create(SQL, undefined) };
   const problem = headerProblem(image);
   if (problem) return new UnusableImage(problem);
   let db: Database | undefined;
@@ -45,7 +44,7 @@ export function openImage(SQL: SqlJs, image: Uint8Array | undefined, where: stri
     if (application !== APPLICATION_ID) {
       if (application === 0 && tables === 0) {
         migrate(db, 0);
-        return { db, fresh: true };
+        return { db };
       }
       db.close();
       return new UnusableImage('a SQLite database, but not one of workflow-cache (another schema)');
@@ -55,7 +54,7 @@ export function openImage(SQL: SqlJs, image: Uint8Array | undefined, where: stri
       throw new SchemaVersionError(version, SCHEMA_VERSION, where);
     }
     migrate(db, version);
-    return { db, fresh: false };
+    return { db };
   } catch (error) {
     if (error instanceof SchemaVersionError) throw error;
     db?.close();

@@ -59,6 +59,8 @@ export async function refreshStore(
     });
     outcome.wrote = true;
   }
+  // A first load fills bare tables and builds the indexes here, before the image is saved.
+  if (store.createIndexes()) outcome.touched = true;
   return outcome;
 }
 

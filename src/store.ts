@@ -121,7 +121,7 @@ export class WorkflowStore {
   /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
   writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
     this.#answers.clear();
-    this.#run(keepVersionSql, [file]);
+    this.#run(keepVersionSql, [file, hash]);
     this.#run(
       `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms)
        VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)
@@ -167,15 +167,19 @@ export class WorkflowStore {
   removeFile(file: string): boolean {
     this.#answers.clear();
     const loaded = this.fileState(file) !== undefined;
-    if (loaded) this.#run(keepVersionSql, [file]);
+    if (loaded) this.#run(keepVersionSql, [file, '']);
     this.#run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#run('DELETE FROM workflow_files WHERE file_path = ?', [file]);
     this.#run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
     return loaded;
   }
 
-  createIndexes(): void {
+  /** Builds the indexes that are missing; reports whether any was. */
+  createIndexes(): boolean {
+    const count = 'SELECT count(*) FROM sqlite_schema WHERE type = \'index\'';
+    const before = this.db.exec(count)[0].values[0][0];
     this.db.exec(indexes);
+    return this.db.exec(count)[0].values[0][0] !== before;
   }
 
   /** Runs `work` in one transaction: all of it lands, or none. */
@@ -193,10 +197,11 @@ export class WorkflowStore {
 
   /** Runs `work` inside the current transaction so that a failure undoes only `work`. */
   savepoint<T>(work: () => T): T {
-    this.db.exec('SAVEPOINT file');
+    // Prepared once, as they run for every file of a load: parsing them each time costs more.
+    this.#run('SAVEPOINT file', []);
     try {
       const result = work();
-      this.db.exec('RELEASE file');
+      this.#run('RELEASE file', []);
       return result;
     } catch (error) {
       this.db.exec('ROLLBACK TO file; RELEASE file');

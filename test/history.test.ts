@@ -63,6 +63,16 @@ describe('cache.history()', () => {
     expect(cache.history('daily.toml')).toHaveLength(1);
   });
 
+  test('a file restored as it was after a failed load adds no version', async () => {
+    const source = new MemorySource({ 'daily.toml': v1 });
+    const cache = await open({ workflows: source });
+    source.set('daily.toml', '[[phase]\ntask = "x"');
+    await expect(cache.refresh()).rejects.toThrow(/daily\.toml/);
+    source.set('daily.toml', v1);
+    expect(await cache.refresh()).toEqual(['daily.toml']);
+    expect(cache.history('daily.toml')).toHaveLength(1);
+  });
+
   test('an unknown file has no versions', async () => {
     const cache = await open({ workflows: new MemorySource({ 'daily.toml': v1 }) });
     expect(cache.history('other.toml')).toEqual([]);

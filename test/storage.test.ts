@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createStore, get, keys } from 'idb-keyval';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FileStorage, IndexedDBStorage, MemorySource, MemoryStorage } from '../src/index.node.js';
 import { filesIn, toml, useCaches, useTempDirs } from './helpers.js';
 
@@ -101,6 +101,21 @@ describe('FileStorage', () => {
       [expect.stringMatching(/^cache\.sqlite\.unusable-/)],
       image(6, 6, 6),
     ]);
+  });
+
+  it('keeps both files when two are moved aside within the same millisecond', async () => {
+    const dir = await tempDir();
+    const storage = new FileStorage(join(dir, 'cache.sqlite'));
+    vi.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), toFake: ['Date'] });
+    try {
+      await storage.save(image(1));
+      const first = await storage.moveAside();
+      await storage.save(image(2));
+      const second = await storage.moveAside();
+      expect([await readFile(first), await readFile(second)].map((b) => [...b])).toEqual([[1], [2]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('removes temporary files left by a process that died mid-save', async () => {

@@ -28,7 +28,7 @@ export function watchCommand(finish: Finish): Command {
         const keys = new Set(reload.changed.filter((k) => !k.startsWith('-')));
         const touched = summarize(cache, keys);
         out(
-          `${time()} reloaded ${reload.changed.join(', ') || 'nothing'}: ${now.phases} phases, ` +
+          `${time()} ${reload.changed.length > 0 ? `reloaded ${reload.changed.join(', ')}` : 'no file reloaded'}: ${now.phases} phases, ` +
             `${now.problems.length} with problems, ${now.failures.length} failed files`,
         );
         for (const line of formatProblems({ problems: touched.problems, failures: [] })) out(`  ${line}`);

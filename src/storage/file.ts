@@ -1,4 +1,4 @@
-import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DatabaseLockedError } from '../errors.js';
@@ -93,10 +93,24 @@ export class FileStorage implements StorageAdapter {
 
   /** Renames the unusable file to `<name>.unusable-<time>` beside it. */
   async moveAside(): Promise<string> {
-    const aside = `${this.path}.unusable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await rename(this.path, aside);
-    await syncFolder(dirname(this.path));
-    return aside;
+    const stamp = `${this.path}.unusable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // link() never replaces an existing file (rename would): an earlier aside file is kept.
+    for (let n = 0; ; n++) {
+      const aside = n === 0 ? stamp : `${stamp}-${n}`;
+      try {
+        await link(this.path, aside);
+        await unlink(this.path);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') continue;
+        // Without hard links (some network and FAT file systems), check, then rename.
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+        if (await stat(aside).then(() => true, () => false)) continue;
+        await rename(this.path, aside);
+      }
+      await syncFolder(dirname(this.path));
+      return aside;
+    }
   }
 
   /**
@@ -119,12 +133,12 @@ export class FileStorage implements StorageAdapter {
     await unlink(moved);
   }
 
-  /** Temporary files left by a process that died mid-save. */
+  /** Temporary files left by a process that died mid-save, or while taking over a stale lock. */
   async #removeStaleTemporaries(): Promise<void> {
     const prefix = `${basename(this.path)}.`;
     const names = await readdir(dirname(this.path)).catch(() => [] as string[]);
     for (const name of names) {
-      const match = name.startsWith(prefix) && /^(\d+)\.[a-z0-9]+\.tmp$/.exec(name.slice(prefix.length));
+      const match = name.startsWith(prefix) && /^(?:lock\.)?(\d+)\.[a-z0-9]+\.(?:tmp|stale)$/.exec(name.slice(prefix.length));
       if (match && !isAlive(Number(match[1]))) await unlink(join(dirname(this.path), name)).catch(() => {});
     }
   }

@@ -19,7 +19,7 @@ describe('workflow-cache validate', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/problems\.toml +extract +no valid rule found: cron=61 \* \* \* \*/);
     expect(result.stdout).toMatch(/problems\.toml +publish +ignored rule: cron=0 6 \* \* \*; warning: retry count exceeds recommended limit/);
-    expect(result.stdout).toMatch(/not-toml\.toml:3:\d+:/);
+    expect(result.stdout).toMatch(/not-toml\.toml:2:9:/);
   });
 
   test('--json gives the same report as data', async () => {
@@ -30,7 +30,7 @@ describe('workflow-cache validate', () => {
     expect(report.files).toBe(1);
     expect(report.phases).toBe(5);
     expect(report.problems).toContainEqual({ file: 'problems.toml', task: 'transform', status: 'parent task not found: stage' });
-    expect(report.failures).toEqual([expect.objectContaining({ file: 'not-toml.toml', line: 3 })]);
+    expect(report.failures).toEqual([expect.objectContaining({ file: 'not-toml.toml', line: 2, column: 9 })]);
   });
 
   test('--json on clean workflows says ok with no problems', async () => {

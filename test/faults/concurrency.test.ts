@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { DatabaseLockedError, MemorySource, WorkflowCache, type SourceEntry, type WorkflowSource } from '../../src/index.node.js';
-import { markedWorkflow, openCache, tempFolder } from './helpers.js';
+import { leftovers, markedWorkflow, openCache, tempFolder } from './helpers.js';
 import { saverPath } from './setup/saver-path.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -138,4 +138,26 @@ test('a lock from another machine is never taken over: its holder cannot be chec
 test('a cache without storage takes no lock: many may open at once', async () => {
   const caches = await Promise.all(Array.from({ length: 5 }, () => openCache({ workflows: new MemorySource({ 'f.toml': markedWorkflow('t', 'x') }) })));
   for (const cache of caches) expect(cache.get({ type: 't-2', meta: 'workflow=f.toml' }).template).toBe('x');
+});
+
+test('a lock file that names no process is held by "another process", never taken over', async () => {
+  const folder = await tempFolder();
+  const database = join(folder, 'workflows.db');
+  await writeFile(`${database}.lock`, '');
+
+  const error = await WorkflowCache.open({ workflows: new MemorySource(), storage: database }).then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(DatabaseLockedError);
+  expect((error as Error).message).toContain('another process');
+  expect(existsSync(`${database}.lock`)).toBe(true);
+});
+
+test('what a dead process left while taking over a lock is cleaned up at the next open', async () => {
+  const folder = await tempFolder();
+  const database = join(folder, 'workflows.db');
+  const dead = spawnSync(process.execPath, ['-e', '']).pid;
+  await writeFile(`${database}.lock.${dead}.abc123.stale`, JSON.stringify({ pid: 1, hostname: hostname() }));
+  await writeFile(`${database}.${dead}.abc123.tmp`, 'half an image');
+
+  await (await openCache({ workflows: new MemorySource(), storage: database })).close();
+  expect(await leftovers(folder, 'workflows.db')).toEqual([]);
 });

@@ -104,3 +104,16 @@ test('a database from a newer schema version is refused with SchemaVersionError 
   // The refusal gave the lock back: a second try meets the same refusal, not a lock.
   await expect(open()).rejects.toThrow(SchemaVersionError);
 });
+
+test('a database in a folder that does not exist: the cache works in memory and says so', async () => {
+  const folder = await tempFolder();
+  const database = join(folder, 'missing', 'workflows.db');
+  const { list, onWarning } = warnings();
+  const cache = await openCache({ workflows: new MemorySource(files), storage: database, onWarning });
+
+  expect(list.map((w) => w.name)).toEqual(['StorageError']);
+  expect(list[0].message).toContain('memory only');
+  expect(cache.get({ type: 'task-1', meta: 'workflow=f.toml' }).template).toBe('saved');
+  await cache.close();
+  expect(await leftovers(folder, 'workflows.db')).toEqual([]);
+});

@@ -154,7 +154,7 @@ describe('fuzzed workflow files', () => {
     let failures = 0;
     await fc.assert(
       fc.asyncProperty(workflow, fc.array(mutation, { minLength: 1, maxLength: 4 }), async ({ text, phases }, mutations) => {
-        const bytes = mutations.reduce((b, m) => m(b), utf8.encode(text));
+        const bytes = mutations.reduce<Uint8Array>((b, m) => m(b), utf8.encode(text));
         const before = cache.phases('fuzz.toml');
         const failed = await load(bytes);
         // A file that fails keeps its last good phases.
