@@ -1,7 +1,8 @@
 /// <reference types="vitest/config" />
 import { playwright } from '@vitest/browser-playwright';
-import { builtinModules } from 'node:module';
-import { defineConfig } from 'vite';
+import { readFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { defineConfig, type Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 import { chromiumLaunchOptions } from './test/setup/chromium.ts';
 
@@ -11,11 +12,35 @@ const external = [
   ...builtinModules.map((m) => `node:${m}`),
 ].map((name) => new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(/.*)?$`));
 
+/**
+ * Ships sql.js's wasm beside the browser bundle and keeps the literal
+ * `new URL('./sql-wasm.wasm', import.meta.url)` that library mode rewrites to
+ * `"" + import.meta.url`: bundlers recognise only the literal form as an asset to copy into the
+ * user's app, and with it the browser entry needs no wasm option at all.
+ */
+function wasmBesideBrowserBundle(): Plugin {
+  const rewritten = 'new URL("./sql-wasm.wasm", "" + import.meta.url)';
+  return {
+    name: 'workflow-cache:wasm-beside-browser-bundle',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const browser = bundle['browser.js'];
+      if (!browser || browser.type !== 'chunk' || !browser.code.includes(rewritten)) {
+        this.error(`${rewritten} not found in browser.js: the wasm would not be found in browser builds`);
+      }
+      browser.code = browser.code.replace(rewritten, 'new URL("./sql-wasm.wasm", import.meta.url)');
+      const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
+      this.emitFile({ type: 'asset', fileName: 'sql-wasm.wasm', source: readFileSync(wasm) });
+    },
+  };
+}
+
 // The library build: one bundle per runtime, dependencies left for the user's install.
 export default defineConfig({
+  plugins: [wasmBesideBrowserBundle()],
   build: {
     outDir: 'dist',
-    emptyOutDir: false,
+    emptyOutDir: true,
     target: 'es2022',
     minify: false,
     sourcemap: true,

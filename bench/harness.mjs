@@ -50,7 +50,7 @@ export function timed({ figure, baselineName, base, ours, per = 1, target }) {
   return { figure, baselineName, base, ours, unit: per === 1 ? 'ms' : 'ms/op', ratio: ours / base, target };
 }
 
-/** A figure measured outside tinybench (memory, bundle size, counts): already a ratio or a size. */
+/** A figure measured outside tinybench (memory, bundle size, counts); without a target it is shown for information. */
 export function figureOf({ figure, baselineName, base, ours, unit, target }) {
   return { figure, baselineName, base, ours, unit, ratio: base === undefined ? ours : ours / base, target };
 }
@@ -63,6 +63,10 @@ export function table(rows) {
   ];
   for (const r of rows) {
     const pass = r.ratio <= r.target;
+    if (r.target === undefined) {
+      lines.push(`| ${r.figure} | ${r.baselineName} | ${format(r.ours, r.unit)} | ${r.base === undefined ? '—' : format(r.base, r.unit)} | ${r.base === undefined ? '—' : `${r.ratio.toFixed(2)}x`} | — | for information |`);
+      continue;
+    }
     const shown = r.base === undefined ? `${format(r.ours, r.unit)}` : `${r.ratio.toFixed(2)}x`;
     const target = r.base === undefined ? `≤ ${format(r.target, r.unit)}` : `≤ ${r.target}x`;
     lines.push(

@@ -64,14 +64,16 @@ export function openImage(SQL: SqlJs, image: Uint8Array | undefined, where: stri
 
 function create(SQL: SqlJs, image: Uint8Array | undefined): Database {
   const db = new SQL.Database(image);
-  // Everything lives in wasm memory: a journal on its in-memory file system buys nothing, and
-  // a large page cache keeps lookups near native speed.
+  // Everything lives in memory: a journal on sql.js's in-memory file system buys nothing, and
+  // EXCLUSIVE keeps the page cache across statements. The cache stays small (16 MB): a page it
+  // misses is a memcpy away in that file system, and wasm memory, once grown, is never given
+  // back (a 256 MB cache held 80 MB more after a 100,000-phase load for no faster lookups).
   db.exec(`
     PRAGMA journal_mode = MEMORY;
     PRAGMA synchronous = OFF;
     PRAGMA temp_store = MEMORY;
     PRAGMA locking_mode = EXCLUSIVE;
-    PRAGMA cache_size = -262144;
+    PRAGMA cache_size = -16384;
   `);
   if (!image) migrate(db, 0);
   return db;

@@ -25,6 +25,19 @@ type Value = number | string | Uint8Array | null;
 /** In {@link toPhase}'s order: lookups read rows as arrays, several times faster than as objects. */
 const phaseColumns = 'written_task, rule, depends_on, retry, template';
 
+/**
+ * The lookups, built once: a template literal makes a new string at every call, and the
+ * statement cache would hash all of it each time.
+ */
+const lookups = {
+  inFile: `SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND file_path = ? ORDER BY position LIMIT 1`,
+  inFileWithJob: `SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? AND file_path = ? ORDER BY position LIMIT 1`,
+  inAnyFile: `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? ORDER BY file_path, position LIMIT 1`,
+  inAnyFileWithJob: `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? AND job = ? ORDER BY file_path, position LIMIT 1`,
+  children: `SELECT ${phaseColumns} FROM workflow_phases
+    WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?) ORDER BY position`,
+};
+
 /** Answers remembered at most: a scheduler asks about few tasks over and over; beyond, start over. */
 const MAX_ANSWERS = 4096;
 
@@ -45,28 +58,22 @@ export class WorkflowStore {
   /** The first phase of `file` with this topic (and job, when not `''`), in file order. */
   phaseInFile(file: string, topic: string, job: string): Phase | undefined {
     const row = job === ''
-      ? this.#firstValues(`SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND file_path = ? ORDER BY position LIMIT 1`, [topic, file])
-      : this.#firstValues(`SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? AND file_path = ? ORDER BY position LIMIT 1`, [topic, job, file]);
+      ? this.#firstValues(lookups.inFile, [topic, file])
+      : this.#firstValues(lookups.inFileWithJob, [topic, job, file]);
     return row && toPhase(row);
   }
 
   /** The first phase of any file with this topic (and job), files in key order. */
   phaseInAnyFile(topic: string, job: string): { path: string; phase: Phase } | undefined {
-    const sql = job === ''
-      ? `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? ORDER BY file_path, position LIMIT 1`
-      : `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? AND job = ? ORDER BY file_path, position LIMIT 1`;
-    const row = this.#firstValues(sql, job === '' ? [topic] : [topic, job]);
+    const row = job === ''
+      ? this.#firstValues(lookups.inAnyFile, [topic])
+      : this.#firstValues(lookups.inAnyFileWithJob, [topic, job]);
     return row && { path: String(row[5]), phase: toPhase(row) };
   }
 
   /** Phases of `file` that run after `topic` (any job, or `job` when they name one). */
   children(file: string, topic: string, job: string): Phase[] {
-    return this.#allValues(
-      `SELECT ${phaseColumns} FROM workflow_phases
-       WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?)
-       ORDER BY position`,
-      [file, topic, job],
-    ).map(toPhase);
+    return this.#allValues(lookups.children, [file, topic, job]).map(toPhase);
   }
 
   /** A lookup's answer remembered under `key` since the last write, if any. */
@@ -96,8 +103,13 @@ export class WorkflowStore {
 
   /** What is known of every loaded file, by key: one query instead of one per file. */
   fileStates(): Map<string, FileState> {
-    const rows = this.#all('SELECT file_path, file_hash, size, mtime_ms, checked_at_ms FROM workflow_files', []);
-    return new Map(rows.map((row) => [String(row.file_path), toFileState(row)]));
+    const rows = this.#allValues('SELECT file_path, file_hash, size, mtime_ms, checked_at_ms FROM workflow_files', []);
+    return new Map(
+      rows.map((row) => [
+        String(row[0]),
+        { hash: String(row[1]), size: row[2] as number | null, mtimeMs: row[3] as number | null, checkedAtMs: row[4] as number | null },
+      ]),
+    );
   }
 
   /** Keys of every file loaded or tried, in key order. */
@@ -132,15 +144,21 @@ export class WorkflowStore {
     );
     this.#run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
+    // Binding a string costs a malloc and a copy into wasm, the most of a bulk load; a value
+    // that repeats another column (or is '') is bound as NULL and filled in by SQLite.
     const insert = this.#statement(
       `INSERT INTO workflow_phases (file_path, task, depends_on, rule, template, retry, status,
          written_task, position, topic, job, depends_topic, depends_job)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?1, ?2, coalesce(?3, ''), ?4, ?5, ?6, coalesce(?7, ''), coalesce(?8, ?2), ?9,
+         coalesce(?10, ?8, ?2), coalesce(?11, ''), coalesce(?12, ?3, ''), coalesce(?13, ''))`,
     );
     for (const c of phases) {
       const dep = dependency(c.phase.dependsOn);
       const p = c.phase;
-      insert.run([file, c.key, p.dependsOn, p.rule, p.template, p.retry, c.status, p.task, c.position, c.topic, c.job, dep.topic, dep.job]);
+      insert.run([
+        file, c.key, orNull(p.dependsOn, ''), p.rule, p.template, p.retry, orNull(c.status, ''), orNull(p.task, c.key), c.position,
+        orNull(c.topic, p.task), orNull(c.job, ''), orNull(dep.topic, p.dependsOn), orNull(dep.job, ''),
+      ]);
     }
   }
 
@@ -283,6 +301,11 @@ function toPhase(row: Value[]): Phase {
     retry: Number(row[3] ?? 0),
     template: String(row[4] ?? ''),
   };
+}
+
+/** `null` when `value` is `same`: see {@link WorkflowStore.writeFile}. */
+function orNull(value: string, same: string): string | null {
+  return value === same ? null : value;
 }
 
 function toFileState(row: Row): FileState {
