@@ -127,21 +127,15 @@ export class WorkflowCache {
 
   /** The first phase in any file with this topic (and job), files in key order, with its file key. */
   search(topic: string, job = ''): { path: string; phase: Phase } {
-    const started = performance.now();
-    try {
-      this.#open('search');
-      return this.#store.phaseInAnyFile(String(topic ?? ''), String(job ?? '')) ?? { path: '', phase: emptyPhase() };
-    } catch (error) {
-      throw this.#timer.failed('search', error);
-    } finally {
-      this.#timer.record('search', started);
-    }
+    return this.#timer.time('search', () => {
+      const store = this.#open('search');
+      return store.phaseInAnyFile(String(topic ?? ''), String(job ?? '')) ?? { path: '', phase: emptyPhase() };
+    });
   }
 
   /** The phase for a task: in file `meta.workflow` (any file for `*`), matching its type and job. */
   get(task: Task): Phase {
-    const started = performance.now();
-    try {
+    return this.#timer.time('get', () => {
       const store = this.#open('get');
       const key = answerKey(task);
       const known = store.answer(key);
@@ -151,26 +145,16 @@ export class WorkflowCache {
       const phase = found ?? emptyPhase();
       store.remember(key, phase);
       return { ...phase };
-    } catch (error) {
-      throw this.#timer.failed('get', error);
-    } finally {
-      this.#timer.record('get', started);
-    }
+    });
   }
 
   /** The phases of file `meta.workflow` that run after this task, in file order. */
   children(task: Task): Phase[] {
-    const started = performance.now();
-    try {
-      this.#open('children');
+    return this.#timer.time('children', () => {
+      const store = this.#open('children');
       const { type, file, job } = readTask(task, 'children');
-      if (type === '' || file === '') return [];
-      return this.#store.children(file, type, job);
-    } catch (error) {
-      throw this.#timer.failed('children', error);
-    } finally {
-      this.#timer.record('children', started);
-    }
+      return type === '' || file === '' ? [] : store.children(file, type, job);
+    });
   }
 
   /**
@@ -179,9 +163,8 @@ export class WorkflowCache {
    * @throws {RefreshError} when files failed to load; they keep their last good phases, the
    * others are loaded, and the error's `changed` holds what this call would have resolved with
    */
-  async refresh(): Promise<string[]> {
-    const started = performance.now();
-    try {
+  refresh(): Promise<string[]> {
+    return this.#timer.timeAsync('refresh', async () => {
       this.#open('refresh');
       if (this.#closing) throw new CacheClosedError('refresh');
       const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5));
@@ -191,11 +174,7 @@ export class WorkflowCache {
       if (outcome.wrote) await this.#save();
       if (outcome.failures.length > 0) throw new RefreshError(outcome.failures, outcome.changed);
       return outcome.changed;
-    } catch (error) {
-      throw this.#timer.failed('refresh', error);
-    } finally {
-      this.#timer.record('refresh', started);
-    }
+    });
   }
 
   /** True when the workflows path is a folder. */
@@ -276,11 +255,9 @@ export class WorkflowCache {
         this.#nextSave = undefined;
         this.#saving = next;
         this.#unsaved = false;
-        const started = performance.now();
         try {
-          await storage.save(this.#store.db.export());
+          await this.#timer.timeAsync('save', () => storage.save(this.#store.db.export()));
         } catch (cause) {
-          this.#timer.failed('save', cause);
           this.#unsaved = true;
           throw new StorageError(
             `saving the database to ${storage.location ?? 'storage'} failed (${(cause as Error)?.message ?? cause}); ` +
@@ -288,7 +265,6 @@ export class WorkflowCache {
             { cause },
           );
         } finally {
-          this.#timer.record('save', started);
           if (this.#saving === next) this.#saving = undefined;
         }
       });

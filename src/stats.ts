@@ -63,13 +63,35 @@ export class OperationTimer {
     save: new Ring(),
   };
 
-  /** Records a call that began at `startedAt` (`performance.now()`), whether it failed or not. */
-  record(op: Operation, startedAt: number): void {
+  /** Runs and times one synchronous call, counting it as an error when it throws. */
+  time<T>(op: Operation, work: () => T): T {
+    const started = performance.now();
+    try {
+      return work();
+    } catch (error) {
+      throw this.#failed(op, error);
+    } finally {
+      this.#record(op, started);
+    }
+  }
+
+  /** Runs and times one asynchronous call, counting it as an error when it rejects. */
+  async timeAsync<T>(op: Operation, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } catch (error) {
+      throw this.#failed(op, error);
+    } finally {
+      this.#record(op, started);
+    }
+  }
+
+  #record(op: Operation, startedAt: number): void {
     this.#rings[op].add(performance.now() - startedAt);
   }
 
-  /** Counts a failed call and hands the error back, for `throw timer.failed(op, error)`. */
-  failed(op: Operation, error: unknown): unknown {
+  #failed(op: Operation, error: unknown): unknown {
     this.#rings[op].errors++;
     return error;
   }
