@@ -25,7 +25,7 @@ export const migrations: readonly Migration[] = [
         size INTEGER,
         mtime_ms REAL,
         checked_at_ms REAL
-      );
+      ) WITHOUT ROWID;              -- the path is the key: no second copy of it in an index
       CREATE TABLE workflow_phases (
         file_path TEXT NOT NULL,
         task TEXT NOT NULL,           -- topic:job, or the topic when there is no job
@@ -72,13 +72,14 @@ export const SCHEMA_VERSION = migrations[migrations.length - 1].version;
 
 /**
  * Indexes, created apart from the tables so a first bulk load can fill the tables before
- * building them (several times faster than inserting into indexed tables).
+ * building them (several times faster than inserting into indexed tables). Lookups within one
+ * file need none of their own: the primary key finds a file's few phases. The topic index
+ * serves lookups across files (a job is checked on the rows it finds); each further index
+ * made the image ~8% larger for lookups no faster.
  */
 export const indexes = `
   CREATE INDEX IF NOT EXISTS idx_workflow_phases_task ON workflow_phases (task);
   CREATE INDEX IF NOT EXISTS idx_workflow_phases_depends_on ON workflow_phases (depends_on);
   CREATE INDEX IF NOT EXISTS idx_workflow_phases_status ON workflow_phases (status);
   CREATE INDEX IF NOT EXISTS idx_workflow_phases_topic ON workflow_phases (topic, file_path, position);
-  CREATE INDEX IF NOT EXISTS idx_workflow_phases_topic_job ON workflow_phases (topic, job, file_path, position);
-  CREATE INDEX IF NOT EXISTS idx_workflow_phases_children ON workflow_phases (file_path, depends_topic, position);
 `;

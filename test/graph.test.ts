@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { renderGraph, workflowGraph, type PhaseRecord } from '../src/index.node.js';
+import type { PhaseRecord } from '../src/index.node.js';
+import { renderGraph, workflowGraph } from '../src/index.tools.js';
 import { toml, useCaches } from './helpers.js';
 
 const { openMemory } = useCaches();

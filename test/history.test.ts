@@ -2,7 +2,8 @@ import initSqlJs from 'sql.js';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { migrations, SCHEMA_VERSION, APPLICATION_ID } from '../src/schema.js';
-import { diffVersions, MemorySource, MemoryStorage } from '../src/index.node.js';
+import { MemorySource, MemoryStorage } from '../src/index.node.js';
+import { diffVersions } from '../src/index.tools.js';
 import { toml, useCaches, useTempDirs, writeFiles } from './helpers.js';
 
 const tempDir = useTempDirs();

@@ -8,8 +8,9 @@ import { compare } from '../harness.mjs';
 const BATCH = 1000;
 const HOT_KEYS = 16;
 
-// The statements the store runs for these calls (src/store.ts), asked of native SQLite.
-const phaseColumns = 'written_task, rule, depends_on, retry, template';
+// The statements the store runs for these calls (src/store.ts), asked of native SQLite; the
+// columns named so that each row is the object a caller gets: a phase's five fields.
+const phaseColumns = 'written_task AS task, rule, depends_on AS dependsOn, retry, template';
 const nativeSql = {
   get: `SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND file_path = ? ORDER BY position LIMIT 1`,
   getJob: `SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? AND file_path = ? ORDER BY position LIMIT 1`,
@@ -26,7 +27,10 @@ const nativeSql = {
  */
 export async function lookupFigures(cache, lib, { lookups, budgets }) {
   const native = new Database(Buffer.from(cache.export()));
-  native.pragma('journal_mode = MEMORY');
+  // The pragmas src/image.ts sets on the cache's database.
+  for (const pragma of ['journal_mode = MEMORY', 'synchronous = OFF', 'temp_store = MEMORY', 'locking_mode = EXCLUSIVE', 'cache_size = -16384']) {
+    native.pragma(pragma);
+  }
   const getStatement = native.prepare(nativeSql.get);
   const getJobStatement = native.prepare(nativeSql.getJob);
   const childrenStatement = native.prepare(nativeSql.children);

@@ -1,5 +1,6 @@
 import { Graph, layout, type Point } from '@dagrejs/dagre';
-import { workflowGraph, type PhaseRecord } from '../../src/index.browser.js';
+import type { PhaseRecord } from '../../src/index.browser.js';
+import { workflowGraph } from '../../src/index.tools.js';
 import { h, s, setChildren } from './dom.js';
 import { problemsOf, severity } from './problems.js';
 import type { Workspace } from './workspace.js';

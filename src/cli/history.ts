@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { diffVersions, readHistory, type VersionDiff, type WorkflowVersion } from '../history.js';
+import { readHistory, type WorkflowVersion } from '../history.js';
+import { diffVersions, type VersionDiff } from '../version-diff.js';
 import { runReadOnly } from '../read-only.js';
 import type { Database } from '../sqljs.js';
 import type { Finish } from './finish.js';

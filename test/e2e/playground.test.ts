@@ -214,6 +214,7 @@ describe('the playground', () => {
   it('refuses to import a file that is not SQLite, and changes nothing', async () => {
     const { context, page } = await openPlayground();
     await page.getByTestId('import-file').setInputFiles({ name: 'notes.sqlite', mimeType: 'application/octet-stream', buffer: Buffer.from('just some text, not a database') });
+    await page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent !== '');
     await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/not a SQLite database.*nothing was imported/);
     await expect(page.getByTestId('file-list').locator('[data-testid="file-item"]').count()).resolves.toBe(2);
     await expect(rows(page).count()).resolves.toBe(5);

@@ -21,6 +21,19 @@ test('a plain Node script imports workflow-cache and finds the wasm by itself', 
   expect(JSON.parse(out)).toEqual({ task: 'load', rule: 'cron=0 * * * *', dependsOn: '', retry: 0, template: '' });
 });
 
+test('the graph and diff helpers import from workflow-cache/tools', () => {
+  const script = consumer.write(
+    'tools.mjs',
+    `import { renderGraph, workflowGraph, diffVersions } from 'workflow-cache/tools';
+     const a = { task: 'a', rule: 'cron=@daily', dependsOn: '', retry: 0, template: '' };
+     console.log(JSON.stringify({
+       mermaid: renderGraph(workflowGraph([{ ...a, filePath: 'f.toml', status: '' }]), 'mermaid').startsWith('flowchart'),
+       added: diffVersions([], [{ ...a, status: '' }]).added.length,
+     }));`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual({ mermaid: true, added: 1 });
+});
+
 test('the package ships type declarations for its entry points', () => {
   const script = consumer.write(
     'types.mjs',
@@ -28,8 +41,8 @@ test('the package ships type declarations for its entry points', () => {
      import { existsSync } from 'node:fs';
      const pkg = createRequire(import.meta.url)('workflow-cache/package.json');
      const root = new URL('./node_modules/workflow-cache/', import.meta.url);
-     const types = [pkg.exports['.'].types, pkg.exports['.'].browser.types];
+     const types = [pkg.exports['.'].types, pkg.exports['.'].browser.types, pkg.exports['./tools'].types];
      console.log(JSON.stringify(types.map((t) => existsSync(new URL(t, root)))));`,
   );
-  expect(JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual([true, true]);
+  expect(JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual([true, true, true]);
 });
