@@ -1,6 +1,7 @@
 import type { LoadFailure } from './errors.js';
 import { keepVersionSql } from './history.js';
 import { dependency, type Phase, type PhaseRecord } from './phase.js';
+import { ReadCache, type IndexedPhase } from './read-cache.js';
 import { indexes } from './schema.js';
 import type { Database, Statement } from './sqljs.js';
 import type { CheckedPhase } from './status.js';
@@ -36,6 +37,7 @@ const lookups = {
   inAnyFileWithJob: `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? AND job = ? ORDER BY file_path, position LIMIT 1`,
   children: `SELECT ${phaseColumns} FROM workflow_phases
     WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?) ORDER BY position`,
+  wholeFile: `SELECT ${phaseColumns}, topic, job, depends_topic, depends_job FROM workflow_phases WHERE file_path = ? ORDER BY position`,
 };
 
 /** Answers remembered at most: a scheduler asks about few tasks over and over; beyond, start over. */
@@ -50,13 +52,17 @@ export class WorkflowStore {
   readonly #statements = new Map<string, Statement>();
   /** Answers to lookups by a caller's key, dropped whenever phases are written or removed. */
   readonly #answers = new Map<string, Phase>();
+  /** Phases of files asked about again soon, dropped with the answers. */
+  readonly #reads = new ReadCache((file) => this.#allValues(lookups.wholeFile, [file]).map(toIndexedPhase));
 
   constructor(db: Database) {
     this.db = db;
   }
 
-  /** The first phase of `file` with this topic (and job, when not `''`), in file order. */
+  /** The first phase of `file` with this topic (and job, when not `''`), in file order; may be shared: copy it before handing it out. */
   phaseInFile(file: string, topic: string, job: string): Phase | undefined {
+    const held = this.#reads.file(file);
+    if (held) return held.first(topic, job);
     const row = job === ''
       ? this.#firstValues(lookups.inFile, [topic, file])
       : this.#firstValues(lookups.inFileWithJob, [topic, job, file]);
@@ -73,6 +79,8 @@ export class WorkflowStore {
 
   /** Phases of `file` that run after `topic` (any job, or `job` when they name one). */
   children(file: string, topic: string, job: string): Phase[] {
+    const held = this.#reads.file(file);
+    if (held) return held.children(topic, job);
     return this.#allValues(lookups.children, [file, topic, job]).map(toPhase);
   }
 
@@ -132,7 +140,7 @@ export class WorkflowStore {
 
   /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
   writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
-    this.#answers.clear();
+    this.#forgetAnswers();
     this.#run(keepVersionSql, [file, hash]);
     this.#run(
       `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms)
@@ -183,7 +191,7 @@ export class WorkflowStore {
 
   /** Forgets a file: its phases, its record and any failure (its last version stays in the history). Reports whether it had been loaded. */
   removeFile(file: string): boolean {
-    this.#answers.clear();
+    this.#forgetAnswers();
     const loaded = this.fileState(file) !== undefined;
     if (loaded) this.#run(keepVersionSql, [file, '']);
     this.#run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
@@ -228,10 +236,15 @@ export class WorkflowStore {
   }
 
   close(): void {
-    this.#answers.clear();
+    this.#forgetAnswers();
     for (const statement of this.#statements.values()) statement.free();
     this.#statements.clear();
     this.db.close();
+  }
+
+  #forgetAnswers(): void {
+    this.#answers.clear();
+    this.#reads.clear();
   }
 
   #statement(sql: string): Statement {
@@ -301,6 +314,11 @@ function toPhase(row: Value[]): Phase {
     retry: Number(row[3] ?? 0),
     template: String(row[4] ?? ''),
   };
+}
+
+/** A phase from a row of {@link phaseColumns} followed by topic, job, depends_topic, depends_job. */
+function toIndexedPhase(row: Value[]): IndexedPhase {
+  return { phase: toPhase(row), topic: String(row[5]), job: String(row[6]), dependsTopic: String(row[7]), dependsJob: String(row[8]) };
 }
 
 /** `null` when `value` is `same`: see {@link WorkflowStore.writeFile}. */

@@ -1,10 +1,10 @@
 // Loading and refreshing from disk: Go's TestRefresh, TestNew and TestLoadFile in our words.
 import { createHash } from 'node:crypto';
-import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemorySource, RefreshError, WorkflowCache, WorkflowPathError } from '../src/index.node.js';
-import { copyFixture, fixtures, toml, useCaches, useTempDirs } from './helpers.js';
+import { copyFixture, fixtures, toml, useCaches, useTempDirs, writeFiles } from './helpers.js';
 
 const fileKeys = (cache: WorkflowCache) => cache.query('SELECT file_path FROM workflow_files ORDER BY file_path').map((r) => r.file_path);
 
@@ -35,6 +35,15 @@ describe('refresh() and open() (Go TestRefresh)', () => {
   it('loads sub-folders, keyed by the path below the workflows folder', async () => {
     const cache = await caches.open({ workflows: join(fixtures, 'parent') });
     expect(fileKeys(cache)).toEqual(['f1.toml', 'group/f3.toml']);
+  });
+
+  it('follows a linked folder, but not a link back to a folder it is inside of', async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, { 'a/f.toml': toml({ task: 't', rule: 'cron=0 0 * * *' }), 'shared/g.toml': toml({ task: 'u', rule: 'cron=0 0 * * *' }) });
+    await symlink(join(dir, 'shared'), join(dir, 'a', 'linked'), 'dir');
+    await symlink(dir, join(dir, 'a', 'loop'), 'dir');
+    const cache = await caches.open({ workflows: dir });
+    expect(fileKeys(cache)).toEqual(['a/f.toml', 'a/linked/g.toml', 'shared/g.toml']);
   });
 
   it('reports a removed file as -key and forgets its phases', async () => {

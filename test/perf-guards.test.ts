@@ -134,3 +134,70 @@ describe('remembered get() answers', () => {
     expect(cache.get({ type: 'ab', meta: 'workflow=f1.toml' }).task).toBe('');
   });
 });
+
+describe('phases of a file held in memory for lookups', () => {
+  const caches = useCaches();
+  const after = (task: string, parent: string) => `[[phase]]\ntask = "${task}"\ndependsOn = "${parent}"\n`;
+  /** Asked twice, a file is read into memory: the lookups after that answer from there. */
+  const childrenOf = (cache: { children(t: object): { task: string }[] }, type: string) => {
+    cache.children(inF1(type));
+    return cache.children(inF1(type)).map((p) => p.task);
+  };
+
+  it('answer children() with the file as a refresh left it', async () => {
+    const source = new MemorySource({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') });
+    const cache = await caches.open({ workflows: source });
+    expect(childrenOf(cache, 'a')).toEqual(['b']);
+    source.set('f1.toml', phase('a', 'cron=@hourly') + after('b', 'a') + after('c', 'a'));
+    await cache.refresh();
+    expect(cache.children(inF1('a')).map((p) => p.task)).toEqual(['b', 'c']);
+  });
+
+  it('answer get() with the file as a refresh left it', async () => {
+    const source = new MemorySource({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') });
+    const cache = await caches.open({ workflows: source });
+    childrenOf(cache, 'a');
+    expect(cache.get(inF1('b')).dependsOn).toBe('a');
+    source.set('f1.toml', phase('a', 'cron=@hourly') + phase('b', 'cron=@daily'));
+    await cache.refresh();
+    expect(cache.get(inF1('b')).rule).toBe('cron=@daily');
+  });
+
+  it('are forgotten when their file is removed', async () => {
+    const source = new MemorySource({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') });
+    const cache = await caches.open({ workflows: source });
+    childrenOf(cache, 'a');
+    source.delete('f1.toml');
+    await cache.refresh();
+    expect(cache.children(inF1('a'))).toEqual([]);
+  });
+
+  it('are not changed by a caller changing the children it was given', async () => {
+    const cache = await caches.openMemory({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') });
+    childrenOf(cache, 'a');
+    cache.children(inF1('a'))[0].task = 'changed by the caller';
+    expect(cache.children(inF1('a'))[0].task).toBe('b');
+  });
+
+  it('answer as the database does when more files are asked about than memory holds', async () => {
+    // 60 files of 100 phases: more than the 4,096 phases held, so files are let go and read again.
+    const files: Record<string, string> = {};
+    for (let f = 0; f < 60; f++) {
+      files[`f${f}.toml`] = phase('p0', 'cron=@hourly') + Array.from({ length: 99 }, (_, i) => after(`p${i + 1}`, `p${i}`)).join('');
+    }
+    const cache = await caches.openMemory(files);
+    const answers = () => {
+      const seen: string[] = [];
+      for (let round = 0; round < 2; round++) {
+        for (let f = 0; f < 60; f++) {
+          const meta = `workflow=f${f}.toml`;
+          const p = f % 97;
+          seen.push(`${cache.get({ type: `p${p}`, meta }).dependsOn}>${cache.children({ type: `p${p}`, meta }).map((c) => c.task).join()}`);
+        }
+      }
+      return seen;
+    };
+    const expected = Array.from({ length: 2 }, () => Array.from({ length: 60 }, (_, f) => `${f % 97 === 0 ? '' : `p${(f % 97) - 1}`}>p${(f % 97) + 1}`)).flat();
+    expect(answers()).toEqual(expected);
+  });
+});

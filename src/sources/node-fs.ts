@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { WorkflowPathError } from '../errors.js';
@@ -70,17 +70,24 @@ function stampOf(path: string): Stats | undefined {
 }
 
 /**
- * Every file below `folder`, following links to files and folders as `stat` does. Synchronous
- * for the reason {@link stampOf} is: 10,000 files in 300 folders list in 20 ms, half the time
- * of waiting on the thread pool folder by folder.
+ * Every file below `folder`, following links to files and folders as `stat` does, except a link
+ * back to a folder it is inside of, which would never end. Synchronous for the reason
+ * {@link stampOf} is: 10,000 files in 300 folders list in 20 ms, half the time of waiting on
+ * the thread pool folder by folder.
  */
-function walk(folder: string): string[] {
+function walk(folder: string, inside = new Set<string>([realpathSync(folder)])): string[] {
   const files: string[] = [];
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && stampOf(path)?.isDirectory() === true);
-    if (isDir) files.push(...walk(path));
-    else files.push(path);
+    if (entry.isDirectory() || (entry.isSymbolicLink() && stampOf(path)?.isDirectory() === true)) {
+      const real = realpathSync(path);
+      if (inside.has(real)) continue;
+      inside.add(real);
+      files.push(...walk(path, inside));
+      inside.delete(real);
+    } else {
+      files.push(path);
+    }
   }
   return files;
 }
