@@ -302,11 +302,19 @@ function answerKey(task: Task): string {
 
 function readTask(task: Task, method: string): { type: string; file: string; job: string } {
   if (typeof task !== 'object' || task === null) throw new TypeError(`${method}() needs a task object such as { type, meta }`);
-  const meta = parseQuery(String(task.meta ?? '')).values;
+  const meta = metaValues(String(task.meta ?? ''));
   return {
     type: String(task.type ?? ''),
     file: meta.get('workflow') ?? '',
     job: String(task.job ?? '') || (meta.get('job') ?? ''),
   };
+}
+
+/** The meta parsed last: a scheduler's lookups come in runs with one meta (one workflow file). */
+let lastMeta: { text: string; values: ReadonlyMap<string, string> } | undefined;
+
+function metaValues(text: string): ReadonlyMap<string, string> {
+  if (lastMeta?.text !== text) lastMeta = { text, values: parseQuery(text).values };
+  return lastMeta.values;
 }
 

@@ -42,6 +42,9 @@ const escapePattern = /%(?![0-9a-fA-F]{2})/;
 
 /** Go's `url.QueryUnescape`: `+` is a space, `%XX` a byte; bytes are read as UTF-8. */
 function unescapeQuery(text: string): string | undefined {
+  // Most keys and values have nothing to unescape: skip the three regular expressions (a task's
+  // meta is parsed at every get() and children()).
+  if (!text.includes('%') && !text.includes('+')) return text;
   if (escapePattern.test(text)) return undefined;
   const spaced = text.replaceAll('+', ' ');
   return spaced.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) =>

@@ -64,6 +64,8 @@ export class ReadCache {
   /** Files with more phases than the cache holds: always asked of SQL. */
   readonly #tooLarge = new Set<string>();
   #phases = 0;
+  /** The file asked about last: lookups come in runs on one file, which need no reordering. */
+  #latest: { file: string; phases: FilePhases } | undefined;
 
   /** @param load reads all phases of a file, in file order */
   constructor(load: (file: string) => IndexedPhase[]) {
@@ -72,10 +74,12 @@ export class ReadCache {
 
   /** The file's phases when held, or read now when it was asked about recently; else `undefined`: ask SQL. */
   file(file: string): FilePhases | undefined {
+    if (this.#latest?.file === file) return this.#latest.phases;
     const held = this.#files.get(file);
     if (held) {
       this.#files.delete(file);
       this.#files.set(file, held);
+      this.#latest = { file, phases: held };
       return held;
     }
     if (this.#tooLarge.has(file)) return undefined;
@@ -91,6 +95,7 @@ export class ReadCache {
     }
     const loaded = new FilePhases(phases);
     this.#files.set(file, loaded);
+    this.#latest = { file, phases: loaded };
     this.#phases += loaded.count;
     for (const [oldest, held] of this.#files) {
       if (this.#phases <= MAX_PHASES) break;
@@ -105,5 +110,6 @@ export class ReadCache {
     this.#seenOnce.clear();
     this.#tooLarge.clear();
     this.#phases = 0;
+    this.#latest = undefined;
   }
 }

@@ -35,9 +35,11 @@ const lookups = {
   inFileWithJob: `SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? AND file_path = ? ORDER BY position LIMIT 1`,
   inAnyFile: `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? ORDER BY file_path, position LIMIT 1`,
   inAnyFileWithJob: `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? AND job = ? ORDER BY file_path, position LIMIT 1`,
-  children: `SELECT ${phaseColumns} FROM workflow_phases
-    WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?) ORDER BY position`,
-  wholeFile: `SELECT ${phaseColumns}, topic, job, depends_topic, depends_job FROM workflow_phases WHERE file_path = ? ORDER BY position`,
+  // These two are put in file order by inFileOrder(), not ORDER BY: no index gives that order
+  // here, and SQLite's sort of a few rows costs more than the query (children: 19 → 11 µs).
+  children: `SELECT ${phaseColumns}, position FROM workflow_phases
+    WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?)`,
+  wholeFile: `SELECT ${phaseColumns}, topic, job, depends_topic, depends_job, position FROM workflow_phases WHERE file_path = ?`,
 };
 
 /** Answers remembered at most: a scheduler asks about few tasks over and over; beyond, start over. */
@@ -53,7 +55,7 @@ export class WorkflowStore {
   /** Answers to lookups by a caller's key, dropped whenever phases are written or removed. */
   readonly #answers = new Map<string, Phase>();
   /** Phases of files asked about again soon, dropped with the answers. */
-  readonly #reads = new ReadCache((file) => this.#allValues(lookups.wholeFile, [file]).map(toIndexedPhase));
+  readonly #reads = new ReadCache((file) => inFileOrder(this.#allValues(lookups.wholeFile, [file]), 9).map(toIndexedPhase));
 
   constructor(db: Database) {
     this.db = db;
@@ -81,7 +83,7 @@ export class WorkflowStore {
   children(file: string, topic: string, job: string): Phase[] {
     const held = this.#reads.file(file);
     if (held) return held.children(topic, job);
-    return this.#allValues(lookups.children, [file, topic, job]).map(toPhase);
+    return inFileOrder(this.#allValues(lookups.children, [file, topic, job]), 5).map(toPhase);
   }
 
   /** A lookup's answer remembered under `key` since the last write, if any. */
@@ -118,14 +120,6 @@ export class WorkflowStore {
         { hash: String(row[1]), size: row[2] as number | null, mtimeMs: row[3] as number | null, checkedAtMs: row[4] as number | null },
       ]),
     );
-  }
-
-  /** Keys of every file loaded or tried, in key order. */
-  knownFiles(): string[] {
-    return this.#all(
-      'SELECT file_path FROM workflow_files UNION SELECT file_path FROM workflow_load_errors ORDER BY 1',
-      [],
-    ).map((row) => String(row.file_path));
   }
 
   failures(): LoadFailure[] {
@@ -314,6 +308,11 @@ function toPhase(row: Value[]): Phase {
     retry: Number(row[3] ?? 0),
     template: String(row[4] ?? ''),
   };
+}
+
+/** Rows sorted by the position held in `column`. */
+function inFileOrder(rows: Value[][], column: number): Value[][] {
+  return rows.sort((a, b) => Number(a[column]) - Number(b[column]));
 }
 
 /** A phase from a row of {@link phaseColumns} followed by topic, job, depends_topic, depends_job. */
