@@ -6,7 +6,7 @@ import { graphView } from './graph-view.js';
 import { lookupsView } from './lookups-view.js';
 import { phasesView } from './phases-view.js';
 import { sqlView } from './sql-view.js';
-import { exportDatabase, exportWorkflow, ImportRejected, importDatabase } from './transfer.js';
+import { exportAllWorkflows, exportDatabase, exportWorkflow, ImportRejected, importDatabase } from './transfer.js';
 import { Workspace } from './workspace.js';
 
 // One config object for the page: sql.js starts once per config.
@@ -76,7 +76,8 @@ setChildren(app,
     h('div', { class: 'actions' },
       saveState,
       h('button', { type: 'button', 'data-testid': 'toml-open', onclick: () => tomlInput.click() }, 'Open .toml'),
-      h('button', { type: 'button', 'data-testid': 'export-toml', onclick: () => exportWorkflow(workspace, workspace.selected) }, 'Download .toml'),
+      h('button', { type: 'button', 'data-testid': 'export-toml', title: 'The selected file', onclick: () => exportWorkflow(workspace, workspace.selected) }, 'Download .toml'),
+      h('button', { type: 'button', 'data-testid': 'export-all-toml', title: 'Every file, in folders, as one .tar', onclick: () => exportAllWorkflows(workspace) }, 'Download all'),
       h('button', { type: 'button', 'data-testid': 'export-sqlite', onclick: () => exportDatabase(workspace) }, 'Export .sqlite'),
       h('button', { type: 'button', 'data-testid': 'import-sqlite', onclick: () => importInput.click() }, 'Import .sqlite'),
       importInput,

@@ -9,6 +9,7 @@ import {
   type WorkflowCacheError,
 } from '../../src/index.browser.js';
 import { download } from './dom.js';
+import { tarArchive } from './tar.js';
 import type { Workspace } from './workspace.js';
 
 /** Thrown when a file offered for import is not a workflow-cache database; nothing was changed. */
@@ -22,6 +23,11 @@ const magic = 'SQLite format 3\0';
 export function exportDatabase(workspace: Workspace): void {
   // A copy on a plain ArrayBuffer, which is what Blob accepts.
   download('workflows.sqlite', new Uint8Array(workspace.cache.export()), 'application/vnd.sqlite3');
+}
+
+/** Offers every workflow file, as its text, in one `workflows.tar` that keeps their folders. */
+export function exportAllWorkflows(workspace: Workspace): void {
+  download('workflows.tar', new Uint8Array(tarArchive(workspace.files)), 'application/x-tar');
 }
 
 /** Offers one workflow file, as its text, as a download. */

@@ -1,4 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -232,6 +235,26 @@ describe('the playground', () => {
     await page.getByTestId('import-file').setInputFiles({ name: 'workflows.sqlite', mimeType: 'application/vnd.sqlite3', buffer: image });
     await page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent?.startsWith('Imported'));
     await expect(rows(page).locator('td:first-child').allTextContents()).resolves.toEqual(['extract:daily', 'clean', 'load']);
+    await context.close();
+  });
+
+  it('downloads every workflow file in one tar that tar unpacks, folders kept', async () => {
+    const { context, page } = await openPlayground();
+    await page.getByTestId('file-add').click();
+    await paste(page, pipeline);
+    await page.getByTestId('file-rename-input').fill('group/pipeline.toml');
+    await page.getByTestId('file-rename').click();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-all-toml').click();
+    const dir = await mkdtemp(join(tmpdir(), 'playground-tar-'));
+    try {
+      await (await download).saveAs(join(dir, 'workflows.tar'));
+      execFileSync('tar', ['-xf', 'workflows.tar'], { cwd: dir });
+      expect(await readFile(join(dir, 'group/pipeline.toml'), 'utf8')).toBe(pipeline);
+      expect((await readdir(dir)).sort()).toEqual(['data-load.toml', 'group', 'nightly.toml', 'workflows.tar']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     await context.close();
   });
 
