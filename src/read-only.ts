@@ -35,10 +35,10 @@ export function runReadOnly(db: Database, sql: string, params: readonly unknown[
   db.exec('PRAGMA query_only = ON');
   try {
     const statements = db.iterateStatements(sql);
-    const first = statements.next();
-    if (first.done) throw new QueryError('query() needs a SQL statement; got none');
-    const statement = first.value;
     try {
+      const first = statements.next();
+      if (first.done) throw new QueryError('query() needs a SQL statement; got none');
+      const statement = first.value;
       // The iterator frees each statement as it moves on, so the rest is counted apart.
       let more = 0;
       for (const next of db.iterateStatements(statements.getRemainingSQL())) {
@@ -56,7 +56,8 @@ export function runReadOnly(db: Database, sql: string, params: readonly unknown[
       while (statement.step()) rows.push(statement.getAsObject());
       return rows;
     } finally {
-      statement.free();
+      // Frees the statement and the iterator's own copy of the SQL in wasm memory.
+      (statements as Iterator<unknown>).return?.();
     }
   } catch (error) {
     if (error instanceof QueryError) throw error;

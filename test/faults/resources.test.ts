@@ -52,3 +52,16 @@ test(`opening and closing a cache ${OPENS} times grows neither memory nor open h
   expect(openHandles()).toBeLessThanOrEqual(handles);
   expect(await leftovers(folder, 'workflows.db')).toEqual([]);
 });
+
+test('running query() 20,000 times frees what each call takes in wasm memory', async () => {
+  const cache = await WorkflowCache.open({ workflows: new MemorySource({ 'w.toml': markedWorkflow('w', 'x', 10) }) });
+  // A long statement makes a leak of its copy in wasm memory plain: 4 KB × 20,000 = 80 MB.
+  const sql = `SELECT count(*) AS n FROM workflow_phases /* ${'padding '.repeat(512)} */`;
+  for (let i = 0; i < 1000; i++) cache.query(sql);
+  const warm = settledMemory();
+  for (let i = 0; i < 20_000; i++) cache.query(sql);
+  const growth = (settledMemory().rss - warm.rss) / MB;
+  await cache.close();
+  console.log(`resources: 20,000 queries of 4 KB; rss growth ${growth.toFixed(1)} MB`);
+  expect(growth).toBeLessThan(24);
+});
