@@ -37,6 +37,13 @@ describe('refresh() and open() (Go TestRefresh)', () => {
     expect(fileKeys(cache)).toEqual(['f1.toml', 'group/f3.toml']);
   });
 
+  it('loads a file in a sub-folder named like the workflows folder under its own key', async () => {
+    const dir = join(await tempDir(), 'workflows');
+    await writeFiles(dir, { 'etl.toml': toml({ task: 'top', rule: 'cron=0 0 * * *' }), 'team/workflows/etl.toml': toml({ task: 'nested', rule: 'cron=0 0 * * *' }) });
+    const cache = await caches.open({ workflows: dir });
+    expect([fileKeys(cache), cache.search('nested').path]).toEqual([['etl.toml', 'team/workflows/etl.toml'], 'team/workflows/etl.toml']);
+  });
+
   it('follows a linked folder, but not a link back to a folder it is inside of', async () => {
     const dir = await tempDir();
     await writeFiles(dir, { 'a/f.toml': toml({ task: 't', rule: 'cron=0 0 * * *' }), 'shared/g.toml': toml({ task: 'u', rule: 'cron=0 0 * * *' }) });

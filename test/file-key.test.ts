@@ -29,6 +29,10 @@ describe('fileKey() beyond the Go cases', () => {
     expect(fileKey('/srv/workflows', '/srv/workflows/my-workflows.toml')).toBe('my-workflows.toml');
   });
 
+  it('keeps the path below the folder when a sub-folder repeats the folder name', () => {
+    expect(fileKey('/srv/workflows', '/srv/workflows/team/workflows/etl.toml')).toBe('team/workflows/etl.toml');
+  });
+
   it('works with absolute paths', () => {
     expect(fileKey('/abs/wf', '/abs/wf/group/f3.toml')).toBe('group/f3.toml');
   });

@@ -12,11 +12,12 @@ export function fileKey(root: string, file: string): string {
   const rootParts = segments(root);
   const fileParts = segments(file);
   const name = fileParts[fileParts.length - 1] ?? '';
-  for (let at = fileParts.length - rootParts.length; at >= 0 && rootParts.length > 0; at--) {
-    if (rootParts.every((part, i) => fileParts[at + i] === part)) {
-      const rest = fileParts.slice(at + rootParts.length).join('/');
-      return rest === '' ? name : rest;
-    }
+  const startsAt = (at: number) => rootParts.every((part, i) => fileParts[at + i] === part);
+  // A file under the root: the path below it, even when a folder below repeats the root's name.
+  if (rootParts.length > 0 && startsAt(0)) return fileParts.slice(rootParts.length).join('/') || name;
+  // Otherwise (a relative root, an absolute file) the last place the root's segments stand, as Go.
+  for (let at = fileParts.length - rootParts.length; at > 0 && rootParts.length > 0; at--) {
+    if (startsAt(at)) return fileParts.slice(at + rootParts.length).join('/') || name;
   }
   return name;
 }
