@@ -100,6 +100,8 @@ export class WorkflowCache {
       opened = openImage(SQL, image, where);
       if (opened instanceof UnusableImage) {
         const movedTo = kept?.moveAside ? await kept.moveAside(image!) : undefined;
+        // Saving over an image that could not be kept elsewhere would delete it.
+        if (movedTo === undefined) kept = undefined;
         warn(new UnusableDatabaseWarning(where, opened.reason, movedTo));
         opened = openImage(SQL, undefined, where) as Exclude<typeof opened, UnusableImage>;
         rebuilt = true;
@@ -171,8 +173,14 @@ export class WorkflowCache {
       this.#queue = run.catch(() => {});
       const outcome = await run;
       this.#unsaved ||= outcome.wrote || outcome.touched;
-      if (outcome.wrote) await this.#save();
-      if (outcome.failures.length > 0) throw new RefreshError(outcome.failures, outcome.changed);
+      let saveError: StorageError | undefined;
+      if (outcome.wrote) {
+        await this.#save().catch((error: StorageError) => {
+          saveError = error;
+        });
+      }
+      if (outcome.failures.length > 0) throw new RefreshError(outcome.failures, outcome.changed, saveError);
+      if (saveError) throw saveError;
       return outcome.changed;
     });
   }
@@ -192,6 +200,11 @@ export class WorkflowCache {
 
   async #shutDown(): Promise<void> {
     await this.#queue;
+    // A save under way (or queued) that fails leaves its changes unsaved: close() waits for it,
+    // then saves whatever is still unsaved.
+    for (let pending = this.#nextSave ?? this.#saving; pending; pending = this.#nextSave ?? this.#saving) {
+      await pending.catch(() => {});
+    }
     try {
       await this.#save();
     } finally {

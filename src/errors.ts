@@ -44,11 +44,16 @@ export class RefreshError extends WorkflowCacheError {
   readonly failures: readonly WorkflowLoadError[];
   readonly changed: readonly string[];
 
-  constructor(failures: readonly WorkflowLoadError[], changed: readonly string[]) {
+  /** When saving the refresh's changes failed too: why (they are kept in memory). */
+  readonly saveError?: StorageError;
+
+  constructor(failures: readonly WorkflowLoadError[], changed: readonly string[], saveError?: StorageError) {
     const list = failures.map((f) => `  ${f.message}`).join('\n');
-    super(`${failures.length} workflow file${failures.length === 1 ? '' : 's'} failed to load:\n${list}`);
+    const saving = saveError ? `\nand ${saveError.message}` : '';
+    super(`${failures.length} workflow file${failures.length === 1 ? '' : 's'} failed to load:\n${list}${saving}`, saveError ? { cause: saveError } : undefined);
     this.failures = failures;
     this.changed = changed;
+    if (saveError) this.saveError = saveError;
   }
 }
 
@@ -97,8 +102,9 @@ export class UnusableDatabaseWarning extends WorkflowCacheError {
   constructor(location: string, reason: string, movedTo?: string) {
     super(
       `the database in ${location} is ${reason}; ` +
-        (movedTo ? `it was moved to ${movedTo} and ` : 'it will be replaced; ') +
-        'the cache was rebuilt from the workflow files',
+        (movedTo
+          ? `it was moved to ${movedTo} and the cache was rebuilt from the workflow files`
+          : 'the storage cannot move it aside, so it is left as it is and the cache, rebuilt from the workflow files, works in memory only'),
     );
     this.location = location;
     this.reason = reason;

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import {
   MemorySource,
   MemoryStorage,
+  RefreshError,
+  StorageError,
   SCHEMA_VERSION,
   SchemaVersionError,
   UnusableDatabaseWarning,
@@ -256,5 +258,63 @@ describe('a database from a newer schema version', () => {
       found: SCHEMA_VERSION + 1,
       supported: SCHEMA_VERSION,
     });
+  });
+});
+
+/** Storage that refuses the next `failures` saves, then saves in memory: a full disk that clears. */
+class FlakyStorage {
+  readonly location = 'flaky storage';
+  image: Uint8Array | undefined;
+  constructor(public failures: number) {}
+  async load() {
+    return this.image;
+  }
+  async save(image: Uint8Array) {
+    if (this.failures-- > 0) throw new Error('disk full');
+    this.image = image.slice();
+  }
+}
+
+describe('a save that fails', () => {
+  const caches = useCaches();
+
+  it('leaves the refresh reporting its failed files, with the save error beside them', async () => {
+    const source = new MemorySource(files);
+    const storage = new FlakyStorage(0);
+    const cache = await caches.open({ workflows: source, storage });
+    storage.failures = 1;
+    source.set('a.toml', toml({ task: 'a2', rule: 'cron=0 0 * * *' }));
+    source.set('broken.toml', '[[phase]\n');
+    const error = await cache.refresh().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshError);
+    expect([(error as RefreshError).changed, (error as RefreshError).failures.map((f) => f.file)]).toEqual([['a.toml'], ['broken.toml']]);
+    expect((error as RefreshError).saveError).toBeInstanceOf(StorageError);
+  });
+
+  it('is tried again by close(), which then saves the changes', async () => {
+    const source = new MemorySource(files);
+    const storage = new FlakyStorage(0);
+    const cache = await WorkflowCache.open({ workflows: source, storage });
+    storage.failures = 1;
+    source.set('a.toml', toml({ task: 'a2', rule: 'cron=0 0 * * *' }));
+    const refreshed = cache.refresh();
+    const closed = cache.close();
+    await expect(refreshed).rejects.toBeInstanceOf(StorageError);
+    await closed;
+    const reopened = await caches.open({ workflows: source, storage });
+    expect(await reopened.refresh()).toEqual([]);
+  });
+});
+
+describe('an unusable image in a storage that cannot move it aside', () => {
+  const caches = useCaches();
+
+  it('is left as it was: the cache works in memory and never saves over it', async () => {
+    const garbage = new Uint8Array(randomBytes(4096));
+    const storage = new FlakyStorage(0);
+    storage.image = garbage.slice();
+    const cache = await caches.open({ workflows: new MemorySource(files), storage });
+    await cache.close();
+    expect([storage.image, caches.warnings[0]?.message]).toEqual([garbage, expect.stringContaining('works in memory only')]);
   });
 });
