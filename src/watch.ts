@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { describeFailure, RefreshError, type WorkflowLoadError } from './errors.js';
+import { CacheClosedError, describeFailure, RefreshError, type WorkflowLoadError } from './errors.js';
 import { FsSource } from './sources/node-fs.js';
 
 /** How a watcher notices changes. */
@@ -71,11 +71,15 @@ export class WorkflowWatcher {
 
   /** Stops watching and waits for a refresh under way to finish. */
   async stop(): Promise<void> {
+    this.#halt();
+    await this.#running;
+  }
+
+  #halt(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#watcher?.close();
     this.#watcher = undefined;
-    await this.#running;
   }
 
   #watchEvents(path: string, isDir: boolean): void {
@@ -121,6 +125,10 @@ export class WorkflowWatcher {
     try {
       reload = { changed: await this.#cache.refresh(), failures: [] };
     } catch (error) {
+      if (error instanceof CacheClosedError) {
+        this.#halt(); // the cache was closed under the watcher: nothing left to refresh
+        return;
+      }
       if (!(error instanceof RefreshError)) {
         this.#emitError(error);
         return;
@@ -130,12 +138,25 @@ export class WorkflowWatcher {
     const failures = reload.failures.map(describeFailure).join('\n');
     if (reload.changed.length === 0 && failures === this.#lastFailures) return;
     this.#lastFailures = failures;
-    for (const listener of this.#reloadListeners) listener(reload);
+    for (const listener of this.#reloadListeners) {
+      try {
+        listener(reload);
+      } catch (error) {
+        this.#emitError(error);
+      }
+    }
   }
 
+  /** Tells the error listeners; one that throws must not stop the watcher or the process. */
   #emitError(error: unknown): void {
-    if (this.#errorListeners.size === 0) console.warn(`workflow-cache watch: ${error instanceof Error ? error.message : String(error)}`);
-    for (const listener of this.#errorListeners) listener(error);
+    if (this.#errorListeners.size === 0) warn(error);
+    for (const listener of this.#errorListeners) {
+      try {
+        listener(error);
+      } catch (thrown) {
+        warn(thrown);
+      }
+    }
   }
 }
 
@@ -147,6 +168,10 @@ export class WorkflowWatcher {
 export async function watchWorkflows(cache: Refreshable, path: string, options: WatchOptions = {}): Promise<WorkflowWatcher> {
   const source = await FsSource.open(path);
   return new WorkflowWatcher(cache, source.location, source.isDir, options);
+}
+
+function warn(error: unknown): void {
+  console.warn(`workflow-cache watch: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 function checkMs(value: number, name: string): number {

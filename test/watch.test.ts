@@ -93,6 +93,29 @@ describe('cache.watch()', () => {
     expect(await error).toBeInstanceOf(WorkflowPathError);
   });
 
+  test('keeps watching when a reload listener throws, and hands what it threw to error listeners', async () => {
+    const { dir, watcher } = await watched({ debounceMs: 10 });
+    watcher.onReload(() => {
+      throw new Error('listener bug');
+    });
+    const thrown = new Promise((resolve) => watcher.onError(resolve));
+    await writeFiles(dir, { 'late.toml': daily });
+    expect(await thrown).toEqual(new Error('listener bug'));
+    const next = nextReload(watcher);
+    await writeFiles(dir, { 'later.toml': daily });
+    expect((await next).changed).toEqual(['later.toml']);
+  });
+
+  test('stops by itself when its cache is closed, without an error', async () => {
+    const { cache, watcher } = await watched({ poll: true, pollIntervalMs: 10 });
+    const errors: unknown[] = [];
+    watcher.onError((e) => errors.push(e));
+    await cache.close();
+    await sleep(100);
+    await watcher.stop();
+    expect(errors).toEqual([]);
+  });
+
   test('after stop() no change is reported', async () => {
     const { dir, watcher, reloads } = await watched({ debounceMs: 10 });
     await watcher.stop();
