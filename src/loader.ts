@@ -25,6 +25,7 @@ export interface RefreshOutcome {
 }
 
 type Plan =
+  | { kind: 'same' }
   | { kind: 'touch'; entry: SourceEntry }
   | { kind: 'load'; entry: SourceEntry; hash: string; phases: CheckedPhase[] }
   | { kind: 'fail'; failure: WorkflowLoadError };
@@ -92,7 +93,8 @@ async function plan(known: Known, source: WorkflowSource, md5: (bytes: Uint8Arra
     return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
   }
   const hash = md5(bytes);
-  if (state && !failed && state.hash === hash) return { kind: 'touch', entry };
+  // Unchanged: a stamp worth trusting next time is recorded; without one there is nothing to do.
+  if (state && !failed && state.hash === hash) return entry.mtimeMs === undefined ? { kind: 'same' } : { kind: 'touch', entry };
   try {
     return { kind: 'load', entry, hash, phases: checkPhases(parseWorkflow(entry.key, bytes)) };
   } catch (cause) {

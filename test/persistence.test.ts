@@ -318,3 +318,20 @@ describe('an unusable image in a storage that cannot move it aside', () => {
     expect([storage.image, caches.warnings[0]?.message]).toEqual([garbage, expect.stringContaining('works in memory only')]);
   });
 });
+
+describe('a cache whose files did not change', () => {
+  const caches = useCaches();
+
+  it('does not save again at close after refreshes that found nothing new', async () => {
+    const storage = new FlakyStorage(0);
+    const source = new MemorySource(files);
+    await (await WorkflowCache.open({ workflows: source, storage })).close();
+    const saved = storage.image;
+    const cache = await caches.open({ workflows: source, storage });
+    await cache.refresh();
+    await cache.refresh();
+    storage.failures = Infinity; // any save now fails the close
+    await cache.close();
+    expect(storage.image).toBe(saved);
+  });
+});

@@ -42,9 +42,13 @@ export class FileStorage implements StorageAdapter {
       if (handle) {
         try {
           await handle.writeFile(mine);
-        } finally {
+        } catch (error) {
+          // A lock naming no process could never be taken over: leave none behind.
           await handle.close();
+          await unlink(this.#lock).catch(() => {});
+          throw error;
         }
+        await handle.close();
         this.#locked = true;
         return;
       }
@@ -116,7 +120,6 @@ export class FileStorage implements StorageAdapter {
       const aside = n === 0 ? stamp : `${stamp}-${n}`;
       try {
         await link(this.path, aside);
-        await unlink(this.path);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EEXIST') continue;
@@ -124,6 +127,14 @@ export class FileStorage implements StorageAdapter {
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
         if (await stat(aside).then(() => true, () => false)) continue;
         await rename(this.path, aside);
+        await syncFolder(dirname(this.path));
+        return aside;
+      }
+      try {
+        await unlink(this.path);
+      } catch (error) {
+        await unlink(aside).catch(() => {}); // the image stays where it was, whole
+        throw error;
       }
       await syncFolder(dirname(this.path));
       return aside;
