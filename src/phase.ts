@@ -51,11 +51,13 @@ export function isEmpty(p: Phase): boolean {
   return p.task === '' && p.rule === '' && p.dependsOn === '' && p.template === '';
 }
 
-/** The key a phase is stored under: `topic:job`, or the task as written when it has no job. */
-export function taskKey(p: Pick<Phase, 'task' | 'rule'>): string {
+/**
+ * The key a phase is stored under: `topic:job`, or the task as written when it has no job.
+ * @param phaseJob the phase's {@link job}, when the caller has it already (it parses the rule)
+ */
+export function taskKey(p: Pick<Phase, 'task' | 'rule'>, phaseJob: string = job(p)): string {
   if (p.task.includes(':')) return p.task;
-  const j = job(p);
-  return j === '' ? p.task : `${p.task}:${j}`;
+  return phaseJob === '' ? p.task : `${p.task}:${phaseJob}`;
 }
 
 /** Splits a `dependsOn` value into the topic and job it names. */

@@ -24,13 +24,14 @@ export interface CheckedPhase {
 export function checkPhases(phases: readonly Phase[]): CheckedPhase[] {
   const kept = new Map<string, CheckedPhase & { problems: string[] }>();
   phases.forEach((phase, position) => {
-    const key = taskKey(phase);
+    const phaseJob = job(phase);
+    const key = taskKey(phase, phaseJob);
     const first = kept.get(key);
     if (first) {
       first.problems.push(`duplicate task: ${key} again at phase ${position + 1}, which is ignored`);
       return;
     }
-    kept.set(key, { phase, key, topic: topic(phase), job: job(phase), position, status: '', problems: [] });
+    kept.set(key, { phase, key, topic: topic(phase), job: phaseJob, position, status: '', problems: [] });
   });
   const checked = [...kept.values()];
   const parents = parentIndex(checked);

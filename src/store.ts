@@ -55,6 +55,8 @@ export class WorkflowStore {
   /** Answers to lookups by a caller's key, dropped whenever phases are written or removed. */
   readonly #answers = new Map<string, Phase>();
   /** Phases of files asked about again soon, dropped with the answers. */
+  /** Set once the indexes are known to exist: checking costs queries at every refresh. */
+  #indexed = false;
   readonly #reads = new ReadCache((file) => inFileOrder(this.#allValues(lookups.wholeFile, [file]), 9).map(toIndexedPhase));
 
   constructor(db: Database) {
@@ -196,9 +198,11 @@ export class WorkflowStore {
 
   /** Builds the indexes that are missing; reports whether any was. */
   createIndexes(): boolean {
+    if (this.#indexed) return false;
     const count = 'SELECT count(*) FROM sqlite_schema WHERE type = \'index\'';
     const before = this.db.exec(count)[0].values[0][0];
     this.db.exec(indexes);
+    this.#indexed = true;
     return this.db.exec(count)[0].values[0][0] !== before;
   }
 
