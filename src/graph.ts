@@ -1,4 +1,13 @@
-import { dependency, job, taskKey, topic, type PhaseRecord } from './phase.js';
+import { parentFinder } from './parents.js';
+import { job, taskKey, topic, type PhaseRecord } from './phase.js';
+
+/** A phase placed in the graph: its node and what its parents are matched by. */
+interface PlacedPhase {
+  id: string;
+  dependsOn: string;
+  topic: string;
+  job: string;
+}
 
 /** A phase in the dependency graph, or a parent that `dependsOn` names and the file lacks. */
 export interface GraphNode {
@@ -37,29 +46,30 @@ export const graphFormats: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
  */
 export function workflowGraph(phases: readonly PhaseRecord[]): WorkflowGraph {
   const nodes = new Map<string, GraphNode>();
-  const byFile = new Map<string, PhaseRecord[]>();
+  const byFile = new Map<string, PlacedPhase[]>();
   for (const p of phases) {
-    const id = nodeId(p.filePath, taskKey(p));
+    const phaseJob = job(p);
+    const id = nodeId(p.filePath, taskKey(p, phaseJob));
     if (nodes.has(id)) continue;
-    nodes.set(id, { id, file: p.filePath, task: taskKey(p), status: p.status });
+    nodes.set(id, { id, file: p.filePath, task: taskKey(p, phaseJob), status: p.status });
+    const placed = { id, dependsOn: p.dependsOn, topic: topic(p), job: phaseJob };
     const same = byFile.get(p.filePath);
-    if (same) same.push(p);
-    else byFile.set(p.filePath, [p]);
+    if (same) same.push(placed);
+    else byFile.set(p.filePath, [placed]);
   }
   const edges: GraphEdge[] = [];
   for (const [file, filePhases] of byFile) {
     const fileEdges: GraphEdge[] = [];
+    const parentsOf = parentFinder(filePhases);
     for (const child of filePhases) {
       if (child.dependsOn === '') continue;
-      const dep = dependency(child.dependsOn);
-      const to = nodeId(file, taskKey(child));
-      const parents = filePhases.filter((p) => topic(p) === dep.topic && (dep.job === '' || dep.job === job(p)));
+      const parents = parentsOf(child.dependsOn);
       if (parents.length === 0) {
         const id = nodeId(file, child.dependsOn);
         if (!nodes.has(id)) nodes.set(id, { id, file, task: child.dependsOn, status: `parent task not found: ${child.dependsOn}`, missing: true });
-        fileEdges.push({ from: id, to });
+        fileEdges.push({ from: id, to: child.id });
       }
-      for (const parent of parents) fileEdges.push({ from: nodeId(file, taskKey(parent)), to });
+      for (const parent of parents) fileEdges.push({ from: parent.id, to: child.id });
     }
     markCycles(fileEdges);
     edges.push(...fileEdges);

@@ -1,5 +1,6 @@
 import { cronError } from './cron.js';
-import { dependency, job, taskKey, topic, type Phase } from './phase.js';
+import { parentFinder } from './parents.js';
+import { job, taskKey, topic, type Phase } from './phase.js';
 import { parseQuery } from './query-string.js';
 
 /** Above this many retries a phase is flagged. */
@@ -34,8 +35,8 @@ export function checkPhases(phases: readonly Phase[]): CheckedPhase[] {
     kept.set(key, { phase, key, topic: topic(phase), job: phaseJob, position, status: '', problems: [] });
   });
   const checked = [...kept.values()];
-  const parents = parentIndex(checked);
-  for (const c of checked) c.problems.unshift(...ruleProblems(c.phase, parents(c.phase)));
+  const parents = parentFinder(checked);
+  for (const c of checked) c.problems.unshift(...ruleProblems(c.phase, parents(c.phase.dependsOn)));
   const cyclic = cycles(checked, parents);
   for (const c of checked) {
     const cycle = cyclic.get(c);
@@ -44,7 +45,7 @@ export function checkPhases(phases: readonly Phase[]): CheckedPhase[] {
   return checked.map(({ problems, ...c }) => ({ ...c, status: problems.join('; ') }));
 }
 
-type ParentLookup = (p: Phase) => CheckedPhase[];
+type ParentLookup = (dependsOn: string) => CheckedPhase[];
 
 function ruleProblems(p: Phase, parents: readonly CheckedPhase[]): string[] {
   const problems: string[] = [];
@@ -66,28 +67,13 @@ function ruleProblems(p: Phase, parents: readonly CheckedPhase[]): string[] {
   return problems;
 }
 
-/** Finds the phases of the file that a phase runs after, matched as `children()` matches. */
-function parentIndex(file: readonly CheckedPhase[]): ParentLookup {
-  const byTopic = new Map<string, CheckedPhase[]>();
-  for (const c of file) {
-    const same = byTopic.get(c.topic);
-    if (same) same.push(c);
-    else byTopic.set(c.topic, [c]);
-  }
-  return (p) => {
-    if (p.dependsOn === '') return [];
-    const dep = dependency(p.dependsOn);
-    return (byTopic.get(dep.topic) ?? []).filter((q) => dep.job === '' || dep.job === q.job);
-  };
-}
-
 /**
  * Each phase that is its own ancestor, with one shortest cycle through it in run order
  * (parent before child), starting and ending at that phase.
  */
 function cycles(file: readonly CheckedPhase[], parents: ParentLookup): Map<CheckedPhase, string[]> {
   const children = new Map<CheckedPhase, CheckedPhase[]>(file.map((c) => [c, []]));
-  for (const c of file) for (const parent of parents(c.phase)) children.get(parent)!.push(c);
+  for (const c of file) for (const parent of parents(c.phase.dependsOn)) children.get(parent)!.push(c);
   const found = new Map<CheckedPhase, string[]>();
   for (const start of inCycles(file, children)) {
     const path = shortestPath(start, start, children);
