@@ -133,3 +133,6 @@ export class DatabaseLockedError extends WorkflowCacheError {
     if (holder.hostname !== undefined) this.hostname = holder.hostname;
   }
 }
+
+/** sql.js, the SQLite compiled to WASM, could not be fetched or started. */
+export class SqlJsLoadError extends WorkflowCacheError {}

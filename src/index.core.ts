@@ -7,6 +7,7 @@ export {
   QueryError,
   RefreshError,
   SchemaVersionError,
+  SqlJsLoadError,
   StorageError,
   UnusableDatabaseWarning,
   WorkflowCacheError,

@@ -16,7 +16,7 @@ const MAX_PHASES = 4096;
 const RECENT_FILES = 64;
 
 /** One file's phases by topic and by the topic they run after, each list in file order. */
-export class FilePhases {
+class FilePhases {
   readonly count: number;
   readonly #byTopic = new Map<string, IndexedPhase[]>();
   readonly #byParent = new Map<string, IndexedPhase[]>();

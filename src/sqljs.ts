@@ -1,4 +1,5 @@
 import initSqlJs from 'sql.js';
+import { SqlJsLoadError } from './errors.js';
 
 /** Where sql.js finds its wasm, when the default does not fit (browsers: a bundler's URL). */
 export interface SqlJsConfig {
@@ -12,21 +13,23 @@ export type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
 export type Database = InstanceType<SqlJs['Database']>;
 export type Statement = ReturnType<Database['prepare']>;
 
-const loaded = new WeakMap<SqlJsConfig, Promise<SqlJs>>();
-const defaultConfig: SqlJsConfig = {};
+let loaded: Promise<SqlJs> | undefined;
 
 /**
- * Initialises sql.js once per configuration and shares it; a failed start is not kept, so the
+ * Initialises sql.js once and shares it: sql.js keeps a single instance per JavaScript realm
+ * anyway, so the first configuration is the one that counts. A failed start is not kept, so the
  * next call tries again.
+ * @throws {SqlJsLoadError} when the wasm cannot be fetched or started
  */
-export function loadSqlJs(config: SqlJsConfig = defaultConfig): Promise<SqlJs> {
-  let pending = loaded.get(config);
-  if (!pending) {
-    pending = initSqlJs({ ...config }).catch((error: unknown) => {
-      loaded.delete(config);
-      throw error;
-    });
-    loaded.set(config, pending);
-  }
-  return pending;
+export function loadSqlJs(config: SqlJsConfig = {}): Promise<SqlJs> {
+  loaded ??= initSqlJs({ ...config }).catch((cause: unknown) => {
+    loaded = undefined;
+    const where = config.wasmBinary ? 'the wasmBinary given' : (config.locateFile?.('sql-wasm.wasm') ?? "sql.js's own wasm file");
+    throw new SqlJsLoadError(
+      `cannot start SQLite (sql.js wasm, from ${where}): ${cause instanceof Error ? cause.message : String(cause)}; ` +
+        'pass its location as the sqlJs.locateFile option',
+      { cause },
+    );
+  });
+  return loaded;
 }

@@ -4,7 +4,7 @@ import { job, taskKey, topic, type Phase } from './phase.js';
 import { parseQuery } from './query-string.js';
 
 /** Above this many retries a phase is flagged. */
-export const RECOMMENDED_RETRY_LIMIT = 10;
+const RECOMMENDED_RETRY_LIMIT = 10;
 
 /** A phase of a loaded file, with what the cache stores beside it. */
 export interface CheckedPhase {

@@ -157,3 +157,4 @@ describe('a closed cache', () => {
     await expect(cache.close()).resolves.toBeUndefined();
   });
 });
+

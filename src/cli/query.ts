@@ -24,7 +24,7 @@ export function queryCommand(finish: Finish): Command {
 }
 
 /** Rows as an aligned table with a header, then the row count. */
-export function formatTable(rows: readonly Record<string, unknown>[]): string {
+function formatTable(rows: readonly Record<string, unknown>[]): string {
   if (rows.length === 0) return '(0 rows)';
   const names = Object.keys(rows[0]);
   const numeric = names.map((name) => rows.every((row) => typeof row[name] === 'number' || row[name] === null));

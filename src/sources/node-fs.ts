@@ -35,10 +35,12 @@ export class FsSource implements WorkflowSource {
 
   async list(): Promise<SourceEntry[]> {
     try {
-      const files = this.isDir ? walk(this.#root) : [this.#root];
-      if (!this.isDir) await stat(this.#root);
-      return files.map((f) => {
-        const key = this.isDir ? fileKey(this.#root, f) : basename(f);
+      if (!this.isDir) {
+        const s = statSync(this.#root); // the file itself gone is the source gone
+        return [{ key: basename(this.#root), size: s.size, mtimeMs: s.mtimeMs }];
+      }
+      return walk(this.#root).map((f) => {
+        const key = fileKey(this.#root, f);
         const s = stampOf(f);
         return s ? { key, size: s.size, mtimeMs: s.mtimeMs } : { key };
       });
@@ -75,15 +77,14 @@ function stampOf(path: string): Stats | undefined {
  * {@link stampOf} is: 10,000 files in 300 folders list in 20 ms, half the time of waiting on
  * the thread pool folder by folder.
  */
-function walk(folder: string, inside = new Set<string>([realpathSync(folder)])): string[] {
-  const files: string[] = [];
+function walk(folder: string, files: string[] = [], inside = new Set<string>([realpathSync(folder)])): string[] {
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name);
     if (entry.isDirectory() || (entry.isSymbolicLink() && stampOf(path)?.isDirectory() === true)) {
       const real = realpathSync(path);
       if (inside.has(real)) continue;
       inside.add(real);
-      files.push(...walk(path, inside));
+      walk(path, files, inside);
       inside.delete(real);
     } else {
       files.push(path);

@@ -46,3 +46,18 @@ test('the package ships type declarations for its entry points', () => {
   );
   expect(JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual([true, true, true]);
 });
+
+test('a wasm that cannot be found makes open reject with SqlJsLoadError naming where it looked', () => {
+  const script = consumer.write(
+    'no-wasm.mjs',
+    `// sql.js also rejects a promise of its own that nobody can catch; keep the process alive.
+     process.on('unhandledRejection', () => {});
+     import { WorkflowCache, MemorySource } from 'workflow-cache';
+     const error = await WorkflowCache.open({ workflows: new MemorySource(), sqlJs: { locateFile: () => '/no/such/sql-wasm.wasm' } })
+       .then(() => undefined, (e) => e);
+     console.log(JSON.stringify([error?.name, error?.message]));`,
+  );
+  const out = execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const [name, message] = JSON.parse(out);
+  expect([name, message]).toEqual(['SqlJsLoadError', expect.stringContaining('/no/such/sql-wasm.wasm')]);
+});
