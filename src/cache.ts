@@ -27,7 +27,10 @@ export interface OpenOptions {
   workflows: string | WorkflowSource;
   /** Where the database is kept: in Node a file path; anywhere a {@link StorageAdapter}. Default: memory only. */
   storage?: string | StorageAdapter;
-  /** Where sql.js finds its wasm. Default: found by itself in Node; next to the bundle in browsers. */
+  /**
+   * Where sql.js finds its wasm. Default: found by itself in Node; next to the bundle in browsers.
+   * sql.js starts once per page or process, so the first `open()` decides.
+   */
   sqlJs?: SqlJsConfig;
   /** Told of problems that do not stop the cache (an unusable database moved aside, files that failed at open). Default: `console.warn`. */
   onWarning?: (warning: WorkflowCacheError) => void;
