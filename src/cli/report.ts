@@ -1,7 +1,7 @@
 import type { LoadFailure } from '../errors.js';
 import { describeFailure } from '../errors.js';
 import type { WorkflowCache } from '../cache.js';
-import { taskKey } from '../phase.js';
+import { taskKey, type PhaseRecord } from '../phase.js';
 
 /** A phase with a problem, as the commands list it. */
 export interface Problem {
@@ -18,15 +18,14 @@ export interface Summary {
   failures: LoadFailure[];
 }
 
-export function summarize(cache: WorkflowCache, files?: ReadonlySet<string>): Summary {
-  const phases = cache.phases().filter((p) => !files || files.has(p.filePath));
-  const stats = cache.stats();
-  return {
-    files: files ? files.size : stats.files,
-    phases: phases.length,
-    problems: phases.filter((p) => p.status !== '').map((p) => ({ file: p.filePath, task: taskKey(p), status: p.status })),
-    failures: cache.failures().filter((f) => !files || files.has(f.file)),
-  };
+export function summarize(cache: WorkflowCache): Summary {
+  const phases = cache.phases();
+  return { files: cache.stats().files, phases: phases.length, problems: problemsOf(phases), failures: cache.failures() };
+}
+
+/** The phases with a problem, as the commands list them. */
+export function problemsOf(phases: readonly PhaseRecord[]): Problem[] {
+  return phases.filter((p) => p.status !== '').map((p) => ({ file: p.filePath, task: taskKey(p), status: p.status }));
 }
 
 /** True when nothing is wrong: the exit status is 0. */

@@ -3,7 +3,7 @@ import { describeFailure } from '../errors.js';
 import { watchWorkflows, type Reload } from '../watch.js';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
-import { formatProblems, summarize } from './report.js';
+import { formatProblems, problemsOf, summarize } from './report.js';
 import { exitCodes, wholeNumber } from './usage.js';
 
 export function watchCommand(finish: Finish): Command {
@@ -24,14 +24,14 @@ export function watchCommand(finish: Finish): Command {
       );
       for (const line of formatProblems(start)) out(line);
       watcher.onReload((reload: Reload) => {
-        const now = summarize(cache);
-        const keys = new Set(reload.changed.filter((k) => !k.startsWith('-')));
-        const touched = summarize(cache, keys);
+        // Counts from the database, problems of the reloaded files only: no pass over every phase.
+        const now = cache.stats();
+        const reloaded = reload.changed.filter((k) => !k.startsWith('-')).flatMap((k) => cache.phases(k));
         out(
           `${time()} ${reload.changed.length > 0 ? `reloaded ${reload.changed.join(', ')}` : 'no file reloaded'}: ${now.phases} phases, ` +
-            `${now.problems.length} with problems, ${now.failures.length} failed files`,
+            `${now.problems} with problems, ${now.failedFiles} failed files`,
         );
-        for (const line of formatProblems({ problems: touched.problems, failures: [] })) out(`  ${line}`);
+        for (const line of formatProblems({ problems: problemsOf(reloaded), failures: [] })) out(`  ${line}`);
         for (const f of reload.failures) out(`  failed: ${describeFailure(f)}`);
       });
       watcher.onError((error) => out(`${time()} error: ${error instanceof Error ? error.message : String(error)}`));
