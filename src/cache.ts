@@ -9,14 +9,14 @@ import {
   type LoadFailure,
 } from './errors.js';
 import { readHistory, type WorkflowVersion } from './history.js';
-import { openImage, UnusableImage } from './image.js';
+import { newDatabase, openImage, UnusableImage } from './image.js';
 import { refreshStore } from './loader.js';
 import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js';
 import type { Platform } from './platform.js';
 import { parseQuery } from './query-string.js';
 import { runReadOnly } from './read-only.js';
 import type { WorkflowSource } from './sources/source.js';
-import { loadSqlJs, type SqlJsConfig } from './sqljs.js';
+import { loadSqlJs, type Database, type SqlJsConfig } from './sqljs.js';
 import { databaseCounts, OperationTimer, type CacheStats } from './stats.js';
 import type { StorageAdapter } from './storage/storage.js';
 import { WorkflowStore } from './store.js';
@@ -97,24 +97,26 @@ export class WorkflowCache {
       const why = `cannot load the database from ${where} (${(cause as Error)?.message ?? cause})`;
       warn(new StorageError(`${why}; the cache works in memory only and does not save there`, { cause }));
     }
-    let opened: ReturnType<typeof openImage>;
+    let db: Database;
     let rebuilt = false;
     try {
-      opened = openImage(SQL, image, where);
+      const opened = image === undefined ? newDatabase(SQL) : openImage(SQL, image, where);
       if (opened instanceof UnusableImage) {
         const movedTo = kept?.moveAside ? await kept.moveAside(image!) : undefined;
         // Saving over an image that could not be kept elsewhere would delete it.
         if (movedTo === undefined) kept = undefined;
         warn(new UnusableDatabaseWarning(where, opened.reason, movedTo));
-        opened = openImage(SQL, undefined, where) as Exclude<typeof opened, UnusableImage>;
+        db = newDatabase(SQL);
         rebuilt = true;
+      } else {
+        db = opened;
       }
     } catch (error) {
       await release(kept);
       throw error;
     }
     // The refresh builds the indexes after the first bulk load, before it saves.
-    const store = new WorkflowStore(opened.db);
+    const store = new WorkflowStore(db);
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#unsaved = rebuilt;
     try {

@@ -2,11 +2,6 @@ import { SchemaVersionError } from './errors.js';
 import { APPLICATION_ID, migrations, SCHEMA_VERSION } from './schema.js';
 import type { Database, SqlJs } from './sqljs.js';
 
-/** A database ready for use. */
-export interface OpenedDatabase {
-  db: Database;
-}
-
 /** A saved image that cannot be used, and why; the caller keeps it aside and starts afresh. */
 export class UnusableImage {
   constructor(readonly reason: string) {}
@@ -21,14 +16,17 @@ const magic = 'SQLite format 3\0';
  */
 const QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024;
 
+/** A new, empty database with the current schema. */
+export function newDatabase(SQL: SqlJs): Database {
+  return create(SQL, undefined);
+}
+
 /**
- * Opens a saved database image, or a new database when there is none, and brings its schema
- * up to date.
+ * Opens a saved database image and brings its schema up to date.
  * @param where names the storage in errors
  * @throws {SchemaVersionError} when a newer version of this library wrote the image
  */
-export function openImage(SQL: SqlJs, image: Uint8Array | undefined, where: string): OpenedDatabase | UnusableImage {
-  if (image === undefined) return { db: create(SQL, undefined) };
+export function openImage(SQL: SqlJs, image: Uint8Array, where: string): Database | UnusableImage {
   const problem = headerProblem(image);
   if (problem) return new UnusableImage(problem);
   let db: Database | undefined;
@@ -44,7 +42,7 @@ export function openImage(SQL: SqlJs, image: Uint8Array | undefined, where: stri
     if (application !== APPLICATION_ID) {
       if (application === 0 && tables === 0) {
         migrate(db, 0);
-        return { db };
+        return db;
       }
       db.close();
       return new UnusableImage('a SQLite database, but not one of workflow-cache (another schema)');
@@ -54,7 +52,7 @@ export function openImage(SQL: SqlJs, image: Uint8Array | undefined, where: stri
       throw new SchemaVersionError(version, SCHEMA_VERSION, where);
     }
     migrate(db, version);
-    return { db };
+    return db;
   } catch (error) {
     if (error instanceof SchemaVersionError) throw error;
     db?.close();

@@ -45,7 +45,7 @@ export async function openDatabaseFile(path: string): Promise<Database> {
   }
   const opened = openImage(await loadSqlJs(), image, path);
   if (opened instanceof UnusableImage) throw new UsageError(`database ${path} is ${opened.reason}`);
-  return opened.db;
+  return opened;
 }
 
 async function checkFolder(db: string): Promise<void> {
