@@ -55,13 +55,7 @@ class Ring {
  * clock read and one array write per call.
  */
 export class OperationTimer {
-  readonly #rings: Record<Operation, Ring> = {
-    get: new Ring(),
-    children: new Ring(),
-    search: new Ring(),
-    refresh: new Ring(),
-    save: new Ring(),
-  };
+  readonly #rings = Object.fromEntries(operations.map((op) => [op, new Ring()])) as Record<Operation, Ring>;
 
   /** Runs and times one synchronous call, counting it as an error when it throws. */
   time<T>(op: Operation, work: () => T): T {

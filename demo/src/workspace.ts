@@ -68,7 +68,11 @@ export class Workspace {
 
   select(key: string): void {
     this.selected = key;
-    void this.#saveFiles();
+    // Only which file is open: a failure to keep it is worth a notice, not an error page.
+    this.#saveFiles().catch((error: unknown) => {
+      this.warnings.push(`could not keep the open file in this browser: ${error instanceof Error ? error.message : String(error)}`);
+      this.#emit();
+    });
     this.#emit();
   }
 
