@@ -115,17 +115,21 @@ test('a full quota at close rejects close with StorageError and leaves the last 
 });
 
 test('two tabs saving one key: both keep working, the last save wins whole', async () => {
-  const tab1 = await WorkflowCache.open({ sqlJs, workflows: new MemorySource(files('tab1')), storage: new IndexedDBStorage('wf', store) });
+  const source1 = new MemorySource(files('tab1'));
+  const tab1 = await WorkflowCache.open({ sqlJs, workflows: source1, storage: new IndexedDBStorage('wf', store) });
   const tab2 = await WorkflowCache.open({ sqlJs, workflows: new MemorySource(files('tab2')), storage: new IndexedDBStorage('wf', store) });
   await Promise.all([tab1.refresh(), tab2.refresh(), tab1.refresh(), tab2.refresh()]);
   expect(tab1.get({ type: 't-1', meta: 'workflow=f.toml' }).template).toBe('tab1');
   expect(tab2.get({ type: 't-1', meta: 'workflow=f.toml' }).template).toBe('tab2');
   expect([['tab1'], ['tab2']]).toContainEqual(await savedMarks('wf'));
 
-  await tab1.close();
-  expect(await savedMarks('wf')).toEqual(['tab1']);
+  source1.set('f.toml', files('tab1, edited')['f.toml']);
+  await tab1.refresh();
+  expect(await savedMarks('wf')).toEqual(['tab1, edited']);
+  // tab2 changed nothing since its last save, so closing it writes nothing over tab1's save.
   await tab2.close();
-  expect(await savedMarks('wf')).toEqual(['tab2']);
+  expect(await savedMarks('wf')).toEqual(['tab1, edited']);
+  await tab1.close();
 });
 
 test('something else stored under the key is moved aside as it was, and the cache rebuilt', async () => {
