@@ -12,6 +12,15 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * Version 1: the plan's tables, `workflow_files` keyed by its path alone (`WITHOUT ROWID`: no
+ * second copy of the path in an index), with each file's size and mtime when last read so an
+ * untouched file need not be read again, and `workflow_load_errors`. Version 2: the history,
+ * each version of a file that was replaced or removed (`id` in the order they were replaced,
+ * `loaded_at` when that version was loaded, `phases` as JSON
+ * `[{task, rule, dependsOn, retry, template, status}]`). Comments inside the SQL are kept short:
+ * they ship in the bundle and in every database's schema.
+ */
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -21,21 +30,20 @@ export const migrations: readonly Migration[] = [
         file_hash TEXT NOT NULL,
         loaded_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
         last_modified TIMESTAMP,
-        -- size and mtime when last read, so an untouched file need not be read again
         size INTEGER,
         mtime_ms REAL,
         checked_at_ms REAL
-      ) WITHOUT ROWID;              -- the path is the key: no second copy of it in an index
+      ) WITHOUT ROWID;
       CREATE TABLE workflow_phases (
         file_path TEXT NOT NULL,
-        task TEXT NOT NULL,           -- topic:job, or the topic when there is no job
+        task TEXT NOT NULL,           -- topic:job
         depends_on TEXT,
         rule TEXT,
         template TEXT,
         retry INTEGER DEFAULT 0,
-        status TEXT,                  -- problems found at load, '' when none
-        written_task TEXT NOT NULL,   -- the task as written in the file
-        position INTEGER NOT NULL,    -- order in the file, from 0
+        status TEXT,                  -- problems, '' when none
+        written_task TEXT NOT NULL,   -- as written
+        position INTEGER NOT NULL,    -- file order
         topic TEXT NOT NULL,
         job TEXT NOT NULL,
         depends_topic TEXT NOT NULL,
@@ -54,14 +62,13 @@ export const migrations: readonly Migration[] = [
   {
     version: 2,
     sql: `
-      -- Each version of a file that was replaced or removed, for its audit trail.
       CREATE TABLE workflow_history (
-        id INTEGER PRIMARY KEY,       -- increasing: versions in the order they were replaced
+        id INTEGER PRIMARY KEY,
         file_path TEXT NOT NULL,
         file_hash TEXT NOT NULL,
-        loaded_at TIMESTAMP,          -- when this version was loaded
+        loaded_at TIMESTAMP,
         replaced_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-        phases TEXT NOT NULL          -- JSON: [{task, rule, dependsOn, retry, template, status}] in file order
+        phases TEXT NOT NULL          -- JSON, in file order
       );
       CREATE INDEX idx_workflow_history_file ON workflow_history (file_path, id);
     `,
