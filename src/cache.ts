@@ -15,6 +15,7 @@ import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js'
 import type { Platform } from './platform.js';
 import { parseQuery } from './query-string.js';
 import { runReadOnly } from './read-only.js';
+import { NoWorkflowFiles } from './sources/none.js';
 import type { WorkflowSource } from './sources/source.js';
 import { loadSqlJs, type Database, type SqlJsConfig } from './sqljs.js';
 import { databaseCounts, OperationTimer, type CacheStats } from './stats.js';
@@ -36,7 +37,16 @@ export interface OpenOptions {
   onWarning?: (warning: WorkflowCacheError) => void;
 }
 
+/** How to open a saved database without its workflow files. */
+export interface SavedOptions {
+  /** Where the database was saved: in Node a file path; anywhere a {@link StorageAdapter}. */
+  storage: string | StorageAdapter;
+  /** As in {@link OpenOptions}. */
+  sqlJs?: SqlJsConfig;
+}
+
 const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning']);
+const savedOptionNames = new Set(['storage', 'sqlJs']);
 
 /**
  * Workflow phases kept in SQLite, answering the Go `workflow.Cache` questions: which phase is
@@ -130,6 +140,36 @@ export class WorkflowCache {
       warn(error);
     }
     return cache;
+  }
+
+  /**
+   * Opens a saved database to read it without its workflow files: lookups, `phases()`,
+   * `failures()`, `history()`, `query()` and `stats()` answer from what was saved. Nothing is
+   * written: no lock is taken (a reader does not hold up the cache that writes), an older schema
+   * is brought up to date in memory only, `close()` saves nothing, and `refresh()` rejects.
+   * @throws {StorageError} when the storage holds no database, or one that cannot be used
+   * @throws {SchemaVersionError} when the database was written by a newer workflow-cache
+   */
+  static async openSaved<C extends typeof WorkflowCache>(this: C, options: SavedOptions): Promise<C['prototype']> {
+    const platform = this.platform;
+    if (!platform) throw new TypeError('import WorkflowCache from "workflow-cache", not from its internal modules');
+    checkNames(options, savedOptionNames, 'WorkflowCache.openSaved()');
+    if (typeof options.storage !== 'string' && typeof options.storage?.load !== 'function') {
+      throw new TypeError('the "storage" option must be a path or a StorageAdapter');
+    }
+    const storage = typeof options.storage === 'string' ? platform.openStorage(options.storage) : options.storage;
+    const where = storage.location ?? 'storage';
+    const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
+    let image: Uint8Array | undefined;
+    try {
+      image = await storage.load();
+    } catch (cause) {
+      throw new StorageError(`cannot read the database from ${where} (${(cause as Error)?.message ?? cause})`, { cause });
+    }
+    if (image === undefined) throw new StorageError(`${where} holds no saved database`);
+    const db = openImage(SQL, image, where);
+    if (db instanceof UnusableImage) throw new StorageError(`${where} is ${db.reason}; it was left as it is`);
+    return new this(new WorkflowStore(db), new NoWorkflowFiles(where), undefined, platform.md5) as C['prototype'];
   }
 
   /** The first phase in any file with this topic (and job), files in key order, with its file key. */
@@ -296,11 +336,15 @@ async function release(storage: StorageAdapter | undefined): Promise<void> {
   await storage?.release?.().catch(() => {});
 }
 
-function checkOptions(options: OpenOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError('WorkflowCache.open() needs an options object');
+function checkNames(options: object, names: ReadonlySet<string>, method: string): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${method} needs an options object`);
   for (const name of Object.keys(options)) {
-    if (!optionNames.has(name)) throw new TypeError(`unknown option "${name}"; expected one of ${[...optionNames].join(', ')}`);
+    if (!names.has(name)) throw new TypeError(`unknown option "${name}"; expected one of ${[...names].join(', ')}`);
   }
+}
+
+function checkOptions(options: OpenOptions): void {
+  checkNames(options, optionNames, 'WorkflowCache.open()');
   const w = options.workflows;
   if (typeof w !== 'string' && (typeof w !== 'object' || w === null || typeof w.list !== 'function')) {
     throw new TypeError('the "workflows" option must be a path or a WorkflowSource');

@@ -1,5 +1,5 @@
 // What every entry point exports; the entry points add the runtime's own pieces.
-export type { OpenOptions } from './cache.js';
+export type { OpenOptions, SavedOptions } from './cache.js';
 export {
   CacheClosedError,
   DatabaseLockedError,
