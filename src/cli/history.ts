@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { readHistory, type WorkflowVersion } from '../history.js';
+import type { WorkflowCache } from '../cache.js';
+import type { WorkflowVersion } from '../history.js';
 import { diffVersions, type VersionDiff } from '../version-diff.js';
-import { runReadOnly } from '../read-only.js';
-import type { Database } from '../sqljs.js';
 import type { Finish } from './finish.js';
 import { openDatabaseFile } from './open.js';
 import { columns } from './report.js';
@@ -17,16 +16,16 @@ export function historyCommand(finish: Finish): Command {
     .option('--to <version>', 'compare to this version (default: the current one)', wholeNumber('--to'))
     .option('--json', 'print versions and changes as JSON')
     .action(async (file: string, options: { db: string; from?: number; to?: number; json?: boolean }) => {
-      const db = await openDatabaseFile(options.db);
+      const cache = await openDatabaseFile(options.db);
       try {
-        const key = fileKeyIn(db, file);
-        const versions = readHistory(db, key);
+        const key = fileKeyIn(cache, file);
+        const versions = cache.history(key);
         const pairs = comparisons(versions, options.from, options.to);
         const changes = pairs.map(([a, b]) => ({ from: a.version, to: b.version, ...diffVersions(a.phases, b.phases) }));
         process.stdout.write(options.json ? `${JSON.stringify({ file: key, versions, changes }, null, 2)}\n` : formatHistory(key, versions, changes));
         finish(exitCodes.ok);
       } finally {
-        db.close();
+        await cache.close();
       }
     });
 }
@@ -74,8 +73,8 @@ function comparisons(versions: readonly WorkflowVersion[], from?: number, to?: n
 }
 
 /** The file key the argument names: a key as stored, or a path ending in one. */
-function fileKeyIn(db: Database, file: string): string {
-  const keys = runReadOnly(db, 'SELECT file_path FROM workflow_files UNION SELECT file_path FROM workflow_history ORDER BY 1', []).map((r) =>
+function fileKeyIn(cache: WorkflowCache, file: string): string {
+  const keys = cache.query('SELECT file_path FROM workflow_files UNION SELECT file_path FROM workflow_history ORDER BY 1').map((r) =>
     String(r.file_path),
   );
   if (keys.includes(file)) return file;

@@ -1,10 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { RefreshError, WorkflowCacheError } from '../errors.js';
-import { openImage, UnusableImage } from '../image.js';
+import { RefreshError, StorageError, WorkflowCacheError } from '../errors.js';
 import type { WorkflowCache } from '../cache.js';
 import { FsSource, WorkflowCache as NodeCache } from '../index.node.js';
-import { loadSqlJs, type Database } from '../sqljs.js';
 import { Progress, withProgress } from './progress.js';
 import { UsageError } from './usage.js';
 
@@ -32,20 +30,18 @@ export async function openWorkflows(path: string, db?: string): Promise<Workflow
 }
 
 /**
- * Opens a database file written by workflow-cache, for reading only: nothing is saved back.
+ * Opens a database file written by workflow-cache, to read: nothing is saved back and no lock
+ * is taken, so it works beside a running `watch`.
  * @throws {UsageError} when the file does not exist or is not a workflow-cache database
  */
-export async function openDatabaseFile(path: string): Promise<Database> {
-  let image: Uint8Array;
+export async function openDatabaseFile(path: string): Promise<WorkflowCache> {
+  if (!(await stat(path).then((s) => s.isFile(), () => false))) throw new UsageError(`database ${path}: does not exist`);
   try {
-    image = await readFile(path);
+    return await NodeCache.openSaved({ storage: path });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`database ${path}: ${code === 'ENOENT' ? 'does not exist' : (error as Error).message}`);
+    if (error instanceof StorageError) throw new UsageError(`database ${error.message}`);
+    throw error;
   }
-  const opened = openImage(await loadSqlJs(), image, path);
-  if (opened instanceof UnusableImage) throw new UsageError(`database ${path} is ${opened.reason}`);
-  return opened;
 }
 
 async function checkFolder(db: string): Promise<void> {

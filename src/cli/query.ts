@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runReadOnly } from '../read-only.js';
 import type { Finish } from './finish.js';
 import { openDatabaseFile } from './open.js';
 import { columns } from './report.js';
@@ -12,13 +11,13 @@ export function queryCommand(finish: Finish): Command {
     .requiredOption('--db <file>', 'database file')
     .option('--json', 'print rows as a JSON array')
     .action(async (sql: string, options: { db: string; json?: boolean }) => {
-      const db = await openDatabaseFile(options.db);
+      const cache = await openDatabaseFile(options.db);
       try {
-        const rows = runReadOnly(db, sql, []);
+        const rows = cache.query(sql);
         process.stdout.write(`${options.json ? JSON.stringify(rows, jsonValue, 2) : formatTable(rows)}\n`);
         finish(exitCodes.ok);
       } finally {
-        db.close();
+        await cache.close();
       }
     });
 }

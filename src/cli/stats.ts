@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { WorkflowCache } from '../cache.js';
 import { job, topic } from '../phase.js';
-import { databaseCounts, operations, type CacheStats, type DatabaseCounts } from '../stats.js';
+import { operations, type CacheStats, type DatabaseCounts } from '../stats.js';
 import type { Finish } from './finish.js';
 import { openDatabaseFile, openWorkflows } from './open.js';
 import { columns } from './report.js';
@@ -19,11 +19,12 @@ export function statsCommand(finish: Finish): Command {
       if (path === undefined && options.db === undefined) throw new UsageError('stats needs a workflows path, --db <file>, or both');
       let stats: DatabaseCounts | CacheStats;
       if (path === undefined) {
-        const db = await openDatabaseFile(options.db!);
+        const cache = await openDatabaseFile(options.db!);
         try {
-          stats = databaseCounts(db);
+          const { operations: _unused, ...counts } = cache.stats();
+          stats = counts;
         } finally {
-          db.close();
+          await cache.close();
         }
       } else {
         const cache = await openWorkflows(path, options.db);
