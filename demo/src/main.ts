@@ -9,7 +9,7 @@ import { sqlView } from './sql-view.js';
 import { exportAllWorkflows, exportDatabase, exportWorkflow, ImportRejected, importDatabase } from './transfer.js';
 import { Workspace } from './workspace.js';
 
-// One config object for the page: sql.js starts once per config.
+// Where vite put the wasm; sql.js starts once per page, from the first open.
 const sqlJs: SqlJsConfig = { locateFile: () => wasmUrl };
 const app = document.getElementById('app')!;
 
