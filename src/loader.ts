@@ -1,4 +1,4 @@
-import { describeFailure, WorkflowLoadError } from './errors.js';
+import { describeFailure, WorkflowLoadError, type LoadFailure } from './errors.js';
 import type { SourceEntry, WorkflowSource } from './sources/source.js';
 import { checkPhases, type CheckedPhase } from './status.js';
 import type { FileState, WorkflowStore } from './store.js';
@@ -42,20 +42,20 @@ export async function refreshStore(
   const entries = (await source.list()).sort((a, b) => byKey(a.key, b.key));
   const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
   // Read once: a query per file would cost more than the stat that decides whether to read it.
-  const known: Known = { states: store.fileStates(), failed: new Set(store.failures().map((f) => f.file)) };
+  const known: Known = { states: store.fileStates(), failed: new Map(store.failures().map((f) => [f.file, f])) };
   for (let i = 0; i < entries.length; i += BATCH_FILES) {
     // Files whose stamp says unchanged are passed over before any promise is made for them.
     const batch = entries.slice(i, i + BATCH_FILES).filter((entry) => !unchanged(known, entry));
     if (batch.length === 0) continue;
     const plans = await Promise.all(batch.map((entry) => plan(known, source, md5, entry)));
     store.transaction(() => {
-      for (const p of plans) apply(store, p, outcome);
+      for (const p of plans) apply(store, known, p, outcome);
     });
   }
   const listed = new Set(entries.map((e) => e.key));
   // Known at the start and not listed now (what this refresh wrote was all listed): no query
   // of every key again, ~10 ms of a 10,000-file open.
-  const gone = [...new Set([...known.states.keys(), ...known.failed])].filter((key) => !listed.has(key)).sort(byKey);
+  const gone = [...new Set([...known.states.keys(), ...known.failed.keys()])].filter((key) => !listed.has(key)).sort(byKey);
   if (gone.length > 0) {
     store.transaction(() => {
       for (const key of gone) if (store.removeFile(key)) outcome.changed.push(`-${key}`);
@@ -74,7 +74,8 @@ function byKey(a: string, b: string): number {
 /** What the store knew of every file when the refresh began. */
 interface Known {
   states: Map<string, FileState>;
-  failed: Set<string>;
+  /** Files whose last load failed, with the failure recorded then. */
+  failed: Map<string, LoadFailure>;
 }
 
 function unchanged(known: Known, entry: SourceEntry): boolean {
@@ -104,7 +105,7 @@ async function plan(known: Known, source: WorkflowSource, md5: (bytes: Uint8Arra
   }
 }
 
-function apply(store: WorkflowStore, p: Plan, outcome: RefreshOutcome): void {
+function apply(store: WorkflowStore, known: Known, p: Plan, outcome: RefreshOutcome): void {
   const now = Date.now();
   if (p.kind === 'touch') {
     store.touchFile(p.entry.key, p.entry, now);
@@ -115,18 +116,18 @@ function apply(store: WorkflowStore, p: Plan, outcome: RefreshOutcome): void {
       outcome.changed.push(p.entry.key);
     } catch (cause) {
       const reason = `cannot store: ${cause instanceof Error ? cause.message : String(cause)}`;
-      fail(store, new WorkflowLoadError({ file: p.entry.key, reason }, { cause }), outcome);
+      fail(store, known, new WorkflowLoadError({ file: p.entry.key, reason }, { cause }), outcome);
     }
     outcome.wrote = true;
   } else if (p.kind === 'fail') {
-    fail(store, p.failure, outcome);
+    fail(store, known, p.failure, outcome);
   }
 }
 
-function fail(store: WorkflowStore, failure: WorkflowLoadError, outcome: RefreshOutcome): void {
+function fail(store: WorkflowStore, known: Known, failure: WorkflowLoadError, outcome: RefreshOutcome): void {
   outcome.failures.push(failure);
-  const known = store.failure(failure.file);
-  if (!known || describeFailure(known) !== describeFailure(failure)) {
+  const before = known.failed.get(failure.file);
+  if (!before || describeFailure(before) !== describeFailure(failure)) {
     store.recordFailure(failure);
     outcome.wrote = true;
   }

@@ -128,12 +128,6 @@ export class WorkflowStore {
     return this.#all('SELECT file_path, message, line, "column" FROM workflow_load_errors ORDER BY file_path', []).map(toFailure);
   }
 
-  /** The recorded failure of one file, if its last load failed. */
-  failure(file: string): LoadFailure | undefined {
-    const row = this.#first('SELECT file_path, message, line, "column" FROM workflow_load_errors WHERE file_path = ?', [file]);
-    return row && toFailure(row);
-  }
-
   /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
   writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
     this.#forgetAnswers();
