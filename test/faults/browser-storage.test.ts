@@ -1,4 +1,4 @@
-// Item 7 of issue 3, in Node with fake-indexeddb: IndexedDB missing or refusing, a full quota,
+// In Node with fake-indexeddb: IndexedDB missing or refusing, a full quota,
 // two tabs saving one key. The cache keeps working in memory, the caller is told, and the last
 // saved image stays readable. (Real Chromium IndexedDB is covered by the browser tests.)
 import { createRequire } from 'node:module';

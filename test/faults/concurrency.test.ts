@@ -1,4 +1,4 @@
-// Item 6 of issue 3: refreshes called at once run one after another, each with a right result;
+// Refreshes called at once run one after another, each with a right result;
 // lookups during a refresh see each file before or after it, never half; one writer per database
 // file, with a dead writer's lock taken over.
 import { spawn, spawnSync } from 'node:child_process';

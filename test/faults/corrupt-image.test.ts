@@ -1,4 +1,4 @@
-// Item 3 of issue 3: a database file that is truncated, random, empty, foreign or from a newer
+// A database file that is truncated, random, empty, foreign or from a newer
 // version gets a clear outcome (moved aside and rebuilt, or a clear error), and nothing is deleted.
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';

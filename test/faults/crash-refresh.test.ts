@@ -1,4 +1,4 @@
-// Item 2 of issue 3: a refresh that fails part-way (a source that throws on reading the third
+// A refresh that fails part-way (a source that throws on reading the third
 // file) leaves every file fully old or fully new, and the next refresh completes.
 import { expect, test } from 'vitest';
 import { MemorySource, RefreshError, type SourceEntry, type WorkflowSource } from '../../src/index.node.js';

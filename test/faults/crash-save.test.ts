@@ -1,4 +1,4 @@
-// Item 1 of issue 3: a process killed (SIGKILL) at random moments while saving leaves a database
+// A process killed (SIGKILL) at random moments while saving leaves a database
 // that opens and holds one saved version whole, never a torn one, and no temp files pile up.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Item 4 of issue 3: generated and mutated workflow files, thousands of them, plus the hand-made
+// Generated and mutated workflow files, thousands of them, plus the hand-made
 // worst cases: the cache throws nothing but its own load error, never loses another file's
 // phases, and keeps answering.
 import fc from 'fast-check';

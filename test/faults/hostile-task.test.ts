@@ -1,4 +1,4 @@
-// Item 5 of issue 3: hostile task input to get/children/search (malformed meta, huge strings,
+// Hostile task input to get/children/search (malformed meta, huge strings,
 // SQL-looking text) gets the right answer or the empty phase, never an exception, and runs no SQL.
 import fc from 'fast-check';
 import { beforeAll, afterAll, describe, expect, test } from 'vitest';

@@ -1,4 +1,4 @@
-// Item 8 of issue 3: opening and closing a cache 1,000 times in one process leaves memory flat
+// Opening and closing a cache 1,000 times in one process leaves memory flat
 // (every sql.js database and statement freed) and leaks no file handle.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
