@@ -61,7 +61,8 @@ export function parseGoDuration(text: string): GoDuration {
       value += BigInt(Math.trunc(Number(fraction.value) * (Number(unit) / fraction.scale)));
       if (value > TWO_63) return invalid;
     }
-    total += value;
+    // Go adds in uint64, which wraps: 2^63 + 2^63 is 0, so `-9223372036854775808ns9223372036854775808ns` is a duration.
+    total = BigInt.asUintN(64, total + value);
     if (total > TWO_63) return invalid;
   }
   if (negative) return { nanoseconds: -total };
