@@ -234,7 +234,7 @@ function parseDuration(b: Bytes): boolean {
   return negative || d <= 2n ** 63n - 1n;
 }
 
-/** time.LoadLocation on Unix: its name checks, then $ZONEINFO and Go's folders, opened by the name's bytes. */
+/** time.LoadLocation on Unix: its name checks, then $ZONEINFO (as a folder) and Go's folders, opened by the name's bytes. */
 function loadLocation(name: Bytes): boolean {
   if (name.length === 0 || eq(name, 'UTC') || eq(name, 'Local')) return true;
   if (name.some((c, i) => c === 0x2e && name[i + 1] === 0x2e) || name[0] === 0x2f || name[0] === 0x5c) return false;
