@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import { WorkflowCache as CoreCache } from './cache.js';
+import { useTimeZones } from './cron.js';
 import type { Platform } from './platform.js';
 import { FsSource } from './sources/node-fs.js';
 import { FileStorage } from './storage/file.js';
+import { zoneinfoTimeZoneError } from './time-zones/zoneinfo.js';
 import { watchWorkflows, WorkflowWatcher, type WatchOptions } from './watch.js';
 
 export * from './index.core.js';
 export { FsSource, FileStorage, watchWorkflows, WorkflowWatcher };
 export type { Refreshable, Reload, WatchOptions } from './watch.js';
+
+// `TZ=` zones in cron rules are the files Go's time.LoadLocation would read on this machine.
+useTimeZones(zoneinfoTimeZoneError());
 
 const node: Platform = {
   md5: (bytes) => createHash('md5').update(bytes).digest('hex'),
