@@ -71,7 +71,7 @@ function verifiedVersion(SQL: SqlJs, db: Database, where: string): number | Unus
     return new UnusableImage('a SQLite database, but not one of workflow-cache (another schema)');
   }
   if (version > SCHEMA_VERSION) throw new SchemaVersionError(version, SCHEMA_VERSION, where);
-  if (version < 0) return new UnusableImage(`a workflow-cache database of schema version ${version}, which none writes`);
+  if (version < 0) return new UnusableImage(`a workflow-cache database of schema version ${version}, which no workflow-cache writes`);
   const differences = schemaDifferences(found, expectedSchema(SQL, version));
   if (differences.length > 0) {
     return new UnusableImage(`a workflow-cache database whose schema differs from workflow-cache's own at version ${version} (${differences.join('; ')})`);
