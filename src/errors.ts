@@ -112,6 +112,20 @@ export class UnusableDatabaseWarning extends WorkflowCacheError {
   }
 }
 
+/**
+ * The database holds a value the cache cannot read back (a file changed outside workflow-cache,
+ * or damaged); the rest of the cache still answers.
+ */
+export class DatabaseContentError extends WorkflowCacheError {
+  /** The workflow file whose stored data could not be read. */
+  readonly file: string;
+
+  constructor(file: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.file = file;
+  }
+}
+
 /** The storage adapter failed to load or save the database image. */
 export class StorageError extends WorkflowCacheError {}
 

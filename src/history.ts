@@ -1,3 +1,4 @@
+import { DatabaseContentError } from './errors.js';
 import type { Phase } from './phase.js';
 import type { Database } from './sqljs.js';
 
@@ -43,12 +44,12 @@ export function readHistory(db: Database, file: string): WorkflowVersion[] {
     db,
     'SELECT file_hash, loaded_at, replaced_at, phases FROM workflow_history WHERE file_path = ? ORDER BY id',
     file,
-  ).map((row) => ({
+  ).map((row, i) => ({
     file,
     hash: String(row.file_hash),
     loadedAt: row.loaded_at === null ? null : String(row.loaded_at),
     replacedAt: String(row.replaced_at),
-    phases: (JSON.parse(String(row.phases)) as Record<string, unknown>[]).map(toVersionPhase),
+    phases: storedPhases(file, i + 1, row.phases),
   }));
   const [current] = rows(db, 'SELECT file_hash, loaded_at FROM workflow_files WHERE file_path = ?', file);
   if (current) {
@@ -79,6 +80,30 @@ function rows(db: Database, sql: string, file: string): Record<string, unknown>[
   } finally {
     statement.free();
   }
+}
+
+/**
+ * The phases of a version as `keepVersionSql` stored them: a JSON list of objects.
+ * @throws {DatabaseContentError} when the stored text is anything else
+ */
+function storedPhases(file: string, version: number, stored: unknown): VersionPhase[] {
+  let phases: unknown;
+  let cause: unknown;
+  try {
+    phases = JSON.parse(String(stored));
+  } catch (error) {
+    cause = error;
+  }
+  if (!Array.isArray(phases) || !phases.every((p) => typeof p === 'object' && p !== null && !Array.isArray(p))) {
+    // The parser's message quotes the stored text: it stays in `cause`, out of the message.
+    throw new DatabaseContentError(
+      file,
+      `the history of ${file} holds version ${version} as something other than a list of phases in JSON; ` +
+        'the database was changed outside workflow-cache or is damaged',
+      cause === undefined ? undefined : { cause },
+    );
+  }
+  return (phases as Record<string, unknown>[]).map(toVersionPhase);
 }
 
 function toVersionPhase(p: Record<string, unknown>): VersionPhase {

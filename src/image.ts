@@ -1,5 +1,6 @@
 import { SchemaVersionError } from './errors.js';
-import { APPLICATION_ID, migrations, SCHEMA_VERSION } from './schema.js';
+import { APPLICATION_ID, indexes, migrations, SCHEMA_VERSION } from './schema.js';
+import { readSchema, schemaDifferences, type ExpectedSchema } from './schema-check.js';
 import type { Database, SqlJs } from './sqljs.js';
 
 /** A saved image that cannot be used, and why; the caller keeps it aside and starts afresh. */
@@ -11,18 +12,22 @@ const magic = 'SQLite format 3\0';
 
 /**
  * `PRAGMA quick_check` reads every page: 40–270 ms on a 40 MB image, more than the rest of an
- * open from it. Larger images get the cheap checks only (header, page count, schema read);
+ * open from it. Larger images get the cheap checks only (header, page count, schema);
  * damage inside them surfaces as an error from the query that meets it.
  */
 const QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024;
 
 /** A new, empty database with the current schema. */
 export function newDatabase(SQL: SqlJs): Database {
-  return create(SQL, undefined);
+  const db = create(SQL, undefined);
+  migrate(db, 0);
+  return db;
 }
 
 /**
- * Opens a saved database image and brings its schema up to date.
+ * Opens a saved database image, checks that its schema is exactly ours, and brings it up to date.
+ * Until the schema is known to be ours, nothing reads a table or a view and nothing writes: a
+ * trigger or view planted in the image never runs.
  * @param where names the storage in errors
  * @throws {SchemaVersionError} when a newer version of this library wrote the image
  */
@@ -32,32 +37,72 @@ export function openImage(SQL: SqlJs, image: Uint8Array, where: string): Databas
   let db: Database | undefined;
   try {
     db = create(SQL, image);
+    const version = verifiedVersion(SQL, db, where);
+    if (version instanceof UnusableImage) {
+      db.close();
+      return version;
+    }
+    // After the schema check: quick_check evaluates CHECK constraints, which must be ours.
     if (image.length <= QUICK_CHECK_MAX_BYTES) {
       const check = scalar(db, 'PRAGMA quick_check');
       if (check !== 'ok') throw new Error(String(check));
     }
-    const application = scalar(db, 'PRAGMA application_id');
-    const version = Number(scalar(db, 'PRAGMA user_version'));
-    const tables = Number(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"));
-    if (application !== APPLICATION_ID) {
-      if (application === 0 && tables === 0) {
-        migrate(db, 0);
-        return db;
-      }
-      db.close();
-      return new UnusableImage('a SQLite database, but not one of workflow-cache (another schema)');
-    }
-    if (version > SCHEMA_VERSION) {
-      db.close();
-      throw new SchemaVersionError(version, SCHEMA_VERSION, where);
-    }
     migrate(db, version);
     return db;
   } catch (error) {
-    if (error instanceof SchemaVersionError) throw error;
     db?.close();
+    if (error instanceof SchemaVersionError) throw error;
     return new UnusableImage(`not a usable SQLite database (${error instanceof Error ? error.message : String(error)})`);
   }
+}
+
+/**
+ * The schema version of an image whose header fields and schema are ours, to migrate from; why
+ * it cannot be used otherwise. Reads two header fields and `sqlite_schema`, nothing else.
+ * @throws {SchemaVersionError} when a newer version of this library wrote the image
+ */
+function verifiedVersion(SQL: SqlJs, db: Database, where: string): number | UnusableImage {
+  const application = scalar(db, 'PRAGMA application_id');
+  const version = Number(scalar(db, 'PRAGMA user_version'));
+  const found = readSchema(db);
+  if (application !== APPLICATION_ID) {
+    // A SQLite database with nothing in it yet is as good as a new one.
+    if (application === 0 && found.length === 0) return 0;
+    return new UnusableImage('a SQLite database, but not one of workflow-cache (another schema)');
+  }
+  if (version > SCHEMA_VERSION) throw new SchemaVersionError(version, SCHEMA_VERSION, where);
+  if (version < 0) return new UnusableImage(`a workflow-cache database of schema version ${version}, which no workflow-cache writes`);
+  const differences = schemaDifferences(found, expectedSchema(SQL, version));
+  if (differences.length > 0) {
+    return new UnusableImage(`a workflow-cache database whose schema differs from workflow-cache's own at version ${version} (${differences.join('; ')})`);
+  }
+  return version;
+}
+
+/** The schema of each version, built once per process. */
+const expectedSchemas = new Map<number, ExpectedSchema>();
+
+/**
+ * The schema a database of `version` has, derived by building one: an empty database taken
+ * through our migrations up to `version`, as every database of ours was, plus the indexes a
+ * load builds (on `workflow_phases`, which every version from 1 has).
+ */
+function expectedSchema(SQL: SqlJs, version: number): ExpectedSchema {
+  let expected = expectedSchemas.get(version);
+  if (!expected) {
+    const db = create(SQL, undefined);
+    try {
+      migrate(db, 0, version);
+      const required = readSchema(db);
+      if (version >= 1) db.exec(indexes);
+      const names = new Set(required.map((o) => `${o.type} ${o.name}`));
+      expected = { required, optional: readSchema(db).filter((o) => !names.has(`${o.type} ${o.name}`)) };
+    } finally {
+      db.close();
+    }
+    expectedSchemas.set(version, expected);
+  }
+  return expected;
 }
 
 function create(SQL: SqlJs, image: Uint8Array | undefined): Database {
@@ -73,17 +118,17 @@ function create(SQL: SqlJs, image: Uint8Array | undefined): Database {
     PRAGMA locking_mode = EXCLUSIVE;
     PRAGMA cache_size = -16384;
   `);
-  if (!image) migrate(db, 0);
   return db;
 }
 
-function migrate(db: Database, from: number): void {
-  const pending = migrations.filter((m) => m.version > from);
+/** Takes a database from schema version `from` to `to`. */
+function migrate(db: Database, from: number, to = SCHEMA_VERSION): void {
+  const pending = migrations.filter((m) => m.version > from && m.version <= to);
   if (pending.length === 0) return;
   db.exec('BEGIN');
   try {
     for (const m of pending) db.exec(m.sql);
-    db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION};`);
+    db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${to};`);
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');

