@@ -90,7 +90,7 @@ export class WorkflowCache {
     checkOptions(options);
     const warn = options.onWarning ?? ((w: WorkflowCacheError) => console.warn(`workflow-cache: ${w.message}`));
     const source = typeof options.workflows === 'string' ? await platform.openSource(options.workflows) : options.workflows;
-    const storage = typeof options.storage === 'string' ? platform.openStorage(options.storage) : options.storage;
+    const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
     const where = storage?.location ?? 'storage';
     let kept = storage;
@@ -157,7 +157,7 @@ export class WorkflowCache {
     if (typeof options.storage !== 'string' && typeof options.storage?.load !== 'function') {
       throw new TypeError('the "storage" option must be a path or a StorageAdapter');
     }
-    const storage = typeof options.storage === 'string' ? platform.openStorage(options.storage) : options.storage;
+    const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const where = storage.location ?? 'storage';
     const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
     let image: Uint8Array | undefined;
