@@ -58,7 +58,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.browser.test.ts', 'test/package/**', 'test/faults/**', 'test/e2e/**', 'test/cli/**'],
+          exclude: ['test/**/*.browser.test.ts', 'test/package/**', 'test/faults/**', 'test/e2e/**', 'test/cli/**', 'test/s3/replicas.test.ts'],
         },
       },
       {
@@ -79,8 +79,8 @@ export default defineConfig({
         test: {
           name: 'package',
           environment: 'node',
-          // test/cli runs the built `workflow-cache` bin as a child process.
-          include: ['test/package/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          // test/cli runs the built `workflow-cache` bin as a child process; the replicas are processes too.
+          include: ['test/package/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/s3/replicas.test.ts'],
           globalSetup: ['test/setup/build-library.ts'],
           testTimeout: 60_000,
         },
