@@ -90,6 +90,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.browser.test.ts'],
+          globalSetup: ['test/s3/browser-setup.ts'],
           browser: {
             enabled: true,
             headless: true,

@@ -75,7 +75,9 @@ export class S3Client {
     if (request.body) init.body = request.body as BodyInit;
     this.requests++;
     const signed = this.#signer ? await this.#signer.sign(request.url, init) : new Request(request.url, init);
-    const response = await this.target.fetch(signed, { signal: init.signal! });
+    // Called unbound: a browser's fetch throws "Illegal invocation" when called on another object.
+    const send = this.target.fetch;
+    const response = await send(signed, { signal: init.signal! });
     const body = request.method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
     return { status: response.status, headers: response.headers, body };
   }
