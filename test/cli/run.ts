@@ -13,10 +13,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs the command to its end. */
-export function run(args: string[], cwd = root): Promise<Run> {
+/** Runs the command to its end; `env` is added to this process's environment. */
+export function run(args: string[], cwd = root, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
     });
   });
