@@ -55,7 +55,7 @@ export function s3Target(options: S3Options, what: string, extra: readonly strin
     if (!known.includes(name)) throw new TypeError(`${what}: unknown option "${name}"; expected one of ${known.join(', ')}`);
   }
   const { bucket, endpoint, credentials } = options;
-  if (typeof bucket !== 'string' || !/^[a-z0-9][a-z0-9.\-_]{1,254}$/i.test(bucket)) {
+  if (typeof bucket !== 'string' || !/^[a-z0-9][a-z0-9.\-_]{1,62}$/i.test(bucket)) {
     throw new TypeError(`${what}: "bucket" must be a bucket name such as "workflows"; got ${JSON.stringify(bucket)}`);
   }
   if (credentials !== undefined && (typeof credentials?.accessKeyId !== 'string' || typeof credentials.secretAccessKey !== 'string')) {

@@ -5,7 +5,7 @@
  */
 export function xmlValues(xml: string, tag: string): string[] {
   const values: string[] = [];
-  const pattern = new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g');
+  const pattern = patternOf(tag, '[^<]*');
   for (let m = pattern.exec(xml); m !== null; m = pattern.exec(xml)) values.push(unescapeXml(m[1]));
   return values;
 }
@@ -18,9 +18,20 @@ export function xmlValue(xml: string, tag: string): string | undefined {
 /** The text of every `<tag>…</tag>` block, for reading each `<Contents>` apart. */
 export function xmlBlocks(xml: string, tag: string): string[] {
   const blocks: string[] = [];
-  const pattern = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g');
+  const pattern = patternOf(tag, '[\\s\\S]*?');
   for (let m = pattern.exec(xml); m !== null; m = pattern.exec(xml)) blocks.push(m[1]);
   return blocks;
+}
+
+/** Patterns by tag, made once: a listing page asks for the same four tags of 1,000 objects. */
+const patterns = new Map<string, RegExp>();
+
+function patternOf(tag: string, inner: string): RegExp {
+  const name = `${tag} ${inner}`;
+  let pattern = patterns.get(name);
+  if (!pattern) patterns.set(name, (pattern = new RegExp(`<${tag}>(${inner})</${tag}>`, 'g')));
+  pattern.lastIndex = 0;
+  return pattern;
 }
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
