@@ -45,7 +45,7 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     lib: {
-      entry: { node: 'src/index.node.ts', browser: 'src/index.browser.ts', tools: 'src/index.tools.ts', s3: 'src/index.s3.ts', cli: 'src/cli.ts' },
+      entry: { node: 'src/index.node.ts', browser: 'src/index.browser.ts', tools: 'src/index.tools.ts', s3: 'src/index.s3.ts', http: 'src/index.http.ts', cli: 'src/cli.ts' },
       formats: ['es'],
     },
     rolldownOptions: { external, output: { chunkFileNames: 'shared-[hash].js' } },

@@ -16,6 +16,20 @@ export interface FileState {
   version: string | null;
 }
 
+/** A loaded workflow file, as `WorkflowCache.files()` lists it. */
+export interface WorkflowFile {
+  /** The file key. */
+  file: string;
+  /** md5 of the file as loaded. */
+  hash: string;
+  /** When it was loaded (UTC, `YYYY-MM-DD HH:MM:SS`). */
+  loadedAt: string | null;
+  /** How many phases it holds. */
+  phases: number;
+  /** How many of them have problems. */
+  problems: number;
+}
+
 /** Size and modification time of a file as a source reports them, when it can. */
 export interface FileStamp {
   size?: number;
@@ -131,6 +145,22 @@ export class WorkflowStore {
         },
       ]),
     );
+  }
+
+  /** Every loaded file with its hash and counts, in key order. */
+  files(): WorkflowFile[] {
+    return this.#allValues(
+      `SELECT f.file_path, f.file_hash, f.loaded_at, count(p.task), coalesce(sum(p.status != ''), 0)
+       FROM workflow_files f LEFT JOIN workflow_phases p ON p.file_path = f.file_path
+       GROUP BY f.file_path ORDER BY f.file_path`,
+      [],
+    ).map((row) => ({
+      file: String(row[0]),
+      hash: String(row[1]),
+      loadedAt: row[2] === null ? null : String(row[2]),
+      phases: Number(row[3]),
+      problems: Number(row[4]),
+    }));
   }
 
   failures(): LoadFailure[] {
