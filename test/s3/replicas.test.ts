@@ -5,8 +5,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
-import { WorkflowCache, type Task } from '../../dist/node.js';
-import { S3Source, type S3Options } from '../../dist/s3.js';
+import { WorkflowCache, type Task } from '../../src/index.node.js';
+import { S3Source, type S3Options } from '../../src/index.s3.js';
 import { credentials, startS3Server, type S3TestServer } from './s3-server.js';
 
 let server: S3TestServer;
