@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequestListener } from '@remix-run/node-fetch-server';
 import { Command } from 'commander';
-import { createHandler, type HandlerOptions } from '../http/create-handler.js';
+import type { HandlerOptions } from '../http/api.js';
+import { createNodeListener } from '../http/create-node-listener.js';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
 import { exitCodes, UsageError, wholeNumber } from './usage.js';
@@ -36,17 +36,13 @@ export function serveCommand(finish: Finish): Command {
       if (process.env.WORKFLOW_CACHE_TOKEN) handlerOptions.token = process.env.WORKFLOW_CACHE_TOKEN;
       if (options.cors) handlerOptions.cors = options.cors;
       if (options.prefix) handlerOptions.prefix = options.prefix;
-      const handle = createHandler(cache, handlerOptions);
+      const listener = createNodeListener(cache, handlerOptions);
       const out = (line: string) => process.stdout.write(`${line}\n`);
-      const server = createServer(
-        createRequestListener(async (request: Request) => {
-          const started = performance.now();
-          const response = await handle(request);
-          const url = new URL(request.url);
-          out(`${request.method} ${url.pathname}${url.search} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
-          return response;
-        }),
-      );
+      const server = createServer((req, res) => {
+        const started = performance.now();
+        res.on('finish', () => out(`${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`));
+        void listener(req, res);
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) =>
           reject(error.code === 'EADDRINUSE' ? new UsageError(`${options.host}:${options.port} is in use; pick another --port`) : error),

@@ -2,11 +2,12 @@
  * A weak validator from the body's own bytes (FNV-1a, 52 bits): it changes exactly when the
  * answer does, costs a pass over a small string, and needs no crypto (the handler runs anywhere).
  */
-export function etagOf(body: string): string {
+export function etagOf(body: string | Uint8Array): string {
   let low = 0x811c9dc5;
   let high = 0x050c5d1f;
+  const text = typeof body === 'string';
   for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
+    const c = text ? body.charCodeAt(i) : body[i];
     low = Math.imul(low ^ c, 0x01000193) >>> 0;
     high = Math.imul(high ^ (c >>> 3) ^ low, 0x01000193) >>> 0;
   }

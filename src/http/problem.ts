@@ -28,8 +28,8 @@ const titles: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** The problem as a response. */
-export function problemResponse(status: number, detail: string, headers: Record<string, string> = {}): Response {
-  const body = { type: 'about:blank', status, title: titles[status] ?? 'Error', detail };
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json', ...headers } });
+/** The problem as an answer. */
+export function problem(status: number, detail: string, headers: Record<string, string> = {}): { status: number; headers: Record<string, string>; body: string } {
+  const body = JSON.stringify({ type: 'about:blank', status, title: titles[status] ?? 'Error', detail });
+  return { status, headers: { 'content-type': 'application/problem+json', ...headers }, body };
 }

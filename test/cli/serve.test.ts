@@ -90,6 +90,14 @@ describe('workflow-cache serve', () => {
     }
   });
 
+  it('validates a posted file, and refuses a body over 1 MiB with 413', async () => {
+    const checked = await get('/validate?file=x.toml', { method: 'POST', body: '[[phase]]\ntask = "x"\n' });
+    expect(((await checked.json()) as { phases: { status: string }[] }).phases[0].status).toBe('invalid phase: rule and dependsOn are blank');
+    const big = await get('/validate', { method: 'POST', body: 'x'.repeat(2 << 20) });
+    expect(big.status).toBe(413);
+    expect((await get('/health')).status).toBe(200);
+  });
+
   it('needs the token from WORKFLOW_CACHE_TOKEN to refresh', async () => {
     expect((await get('/refresh', { method: 'POST' })).status).toBe(401);
     const ok = await get('/refresh', { method: 'POST', headers: { authorization: 'Bearer tok' } });
