@@ -45,7 +45,7 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     lib: {
-      entry: { node: 'src/index.node.ts', browser: 'src/index.browser.ts', tools: 'src/index.tools.ts', cli: 'src/cli.ts' },
+      entry: { node: 'src/index.node.ts', browser: 'src/index.browser.ts', tools: 'src/index.tools.ts', s3: 'src/index.s3.ts', http: 'src/index.http.ts', cli: 'src/cli.ts' },
       formats: ['es'],
     },
     rolldownOptions: { external, output: { chunkFileNames: 'shared-[hash].js' } },
@@ -58,7 +58,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.browser.test.ts', 'test/package/**', 'test/faults/**', 'test/e2e/**', 'test/cli/**'],
+          exclude: ['test/**/*.browser.test.ts', 'test/package/**', 'test/faults/**', 'test/e2e/**', 'test/cli/**', 'test/s3/replicas.test.ts'],
         },
       },
       {
@@ -79,8 +79,8 @@ export default defineConfig({
         test: {
           name: 'package',
           environment: 'node',
-          // test/cli runs the built `workflow-cache` bin as a child process.
-          include: ['test/package/**/*.test.ts', 'test/cli/**/*.test.ts'],
+          // test/cli runs the built `workflow-cache` bin as a child process; the replicas are processes too.
+          include: ['test/package/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/s3/replicas.test.ts'],
           globalSetup: ['test/setup/build-library.ts'],
           testTimeout: 60_000,
         },
@@ -90,6 +90,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.browser.test.ts'],
+          globalSetup: ['test/s3/browser-setup.ts'],
           browser: {
             enabled: true,
             headless: true,

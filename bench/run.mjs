@@ -16,6 +16,8 @@ const { bundleFigures } = await import('./figures/bundle.mjs');
 const { loadingFigures } = await import('./figures/loading.mjs');
 const { lookupFigures } = await import('./figures/lookups.mjs');
 const { memoryFigures } = await import('./figures/memory.mjs');
+const { s3Figures } = await import('./figures/s3.mjs');
+const { httpFigures } = await import('./figures/http.mjs');
 const { generate, workloads } = await import('./generate.mjs');
 const { budgets, quickBudgets, table } = await import('./harness.mjs');
 
@@ -36,6 +38,8 @@ try {
   await cache.close();
   rows.push(...(await loadingFigures(lib, { folder, scratch, budgets: chosen })));
   rows.push(...memoryFigures(library, folder));
+  rows.push(...(await httpFigures({ folder, requests: quick ? 20_000 : 100_000 })));
+  rows.push(...(await s3Figures(lib, await import(pathToFileURL(join(root, 'dist', 's3.js')).href), { folder, budgets: chosen })));
   rows.push(...bundleFigures(join(root, 'dist')));
 } finally {
   await rm(scratch, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import {
   DatabaseLockedError,
   QueryError,
   RefreshError,
+  SourceChangedError,
   StorageError,
   UnusableDatabaseWarning,
   WorkflowCacheError,
@@ -20,7 +21,7 @@ import type { WorkflowSource } from './sources/source.js';
 import { loadSqlJs, type Database, type SqlJsConfig } from './sqljs.js';
 import { databaseCounts, OperationTimer, type CacheStats } from './stats.js';
 import type { StorageAdapter } from './storage/storage.js';
-import { WorkflowStore } from './store.js';
+import { WorkflowStore, type WorkflowFile } from './store.js';
 
 /** How to open a cache. */
 export interface OpenOptions {
@@ -90,7 +91,7 @@ export class WorkflowCache {
     checkOptions(options);
     const warn = options.onWarning ?? ((w: WorkflowCacheError) => console.warn(`workflow-cache: ${w.message}`));
     const source = typeof options.workflows === 'string' ? await platform.openSource(options.workflows) : options.workflows;
-    const storage = typeof options.storage === 'string' ? platform.openStorage(options.storage) : options.storage;
+    const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
     const where = storage?.location ?? 'storage';
     let kept = storage;
@@ -157,7 +158,7 @@ export class WorkflowCache {
     if (typeof options.storage !== 'string' && typeof options.storage?.load !== 'function') {
       throw new TypeError('the "storage" option must be a path or a StorageAdapter');
     }
-    const storage = typeof options.storage === 'string' ? platform.openStorage(options.storage) : options.storage;
+    const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const where = storage.location ?? 'storage';
     const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
     let image: Uint8Array | undefined;
@@ -267,6 +268,23 @@ export class WorkflowCache {
   /** Every phase with its file and status, or those of one file; files in key order. */
   phases(file?: string): PhaseRecord[] {
     return this.#open('phases').phases(file);
+  }
+
+  /** Every loaded file with its md5 and its counts of phases and problems, in key order. */
+  files(): WorkflowFile[] {
+    return this.#open('files').files();
+  }
+
+  /**
+   * A file's bytes as last loaded, read from the workflows: `undefined` for a file not loaded.
+   * @throws {SourceChangedError} when the file changed since (its md5 differs): refresh first
+   */
+  async loadedSource(file: string): Promise<Uint8Array | undefined> {
+    const state = this.#open('loadedSource').fileState(String(file));
+    if (!state) return undefined;
+    const bytes = await this.#source.read(String(file)).catch(() => undefined);
+    if (bytes === undefined || this.#md5(bytes) !== state.hash) throw new SourceChangedError(String(file));
+    return bytes;
   }
 
   /** Files whose last load failed, with why; they keep their last good phases. */

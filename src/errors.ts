@@ -74,6 +74,17 @@ export class CacheClosedError extends WorkflowCacheError {
   }
 }
 
+/** A workflow file's text was asked for, but the file changed since it was loaded: refresh first. */
+export class SourceChangedError extends WorkflowCacheError {
+  override readonly name = 'SourceChangedError';
+  readonly file: string;
+
+  constructor(file: string) {
+    super(`${file} changed since it was loaded; refresh() to load it, then ask again`);
+    this.file = file;
+  }
+}
+
 /** `query()` was given SQL that would change the database, or SQL that SQLite rejects. */
 export class QueryError extends WorkflowCacheError {}
 

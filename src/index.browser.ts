@@ -11,10 +11,10 @@ const browser: Platform = {
   // recognise as an asset: the wasm shipped beside this file in dist/ is copied into the app.
   sqlJs: { locateFile: () => new URL('./sql-wasm.wasm', import.meta.url).href },
   openSource: async (path) => {
-    throw new TypeError(`workflows "${path}": paths need Node; in a browser pass a WorkflowSource such as MemorySource`);
+    throw new TypeError(`workflows "${path}": paths need Node; in a browser pass a WorkflowSource such as MemorySource, or S3Source from workflow-cache/s3`);
   },
   openStorage: (path) => {
-    throw new TypeError(`storage "${path}": paths need Node; in a browser pass a StorageAdapter such as IndexedDBStorage`);
+    throw new TypeError(`storage "${path}": paths need Node; in a browser pass a StorageAdapter such as IndexedDBStorage, or S3Storage from workflow-cache/s3`);
   },
 };
 

@@ -8,6 +8,7 @@ export {
   QueryError,
   RefreshError,
   SchemaVersionError,
+  SourceChangedError,
   SqlJsLoadError,
   StorageError,
   UnusableDatabaseWarning,
@@ -25,6 +26,7 @@ export { SCHEMA_VERSION } from './schema.js';
 export { MemorySource } from './sources/memory.js';
 export type { SourceEntry, WorkflowSource } from './sources/source.js';
 export type { SqlJsConfig } from './sqljs.js';
+export type { WorkflowFile } from './store.js';
 export { MemoryStorage } from './storage/memory.js';
 export type { StorageAdapter } from './storage/storage.js';
 export { IndexedDBStorage } from './storage/indexeddb.js';

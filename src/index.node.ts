@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowCache as CoreCache } from './cache.js';
 import { useTimeZones } from './cron.js';
+import { openSource, openStorage } from './open-location.js';
 import type { Platform } from './platform.js';
 import { FsSource } from './sources/node-fs.js';
 import { FileStorage } from './storage/file.js';
@@ -16,8 +17,8 @@ useTimeZones(zoneinfoTimeZoneError());
 
 const node: Platform = {
   md5: (bytes) => createHash('md5').update(bytes).digest('hex'),
-  openSource: (path) => FsSource.open(path),
-  openStorage: (path) => new FileStorage(path),
+  openSource,
+  openStorage,
 };
 
 /** The workflow cache, with paths read from the file system and databases kept in files. */

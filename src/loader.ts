@@ -95,7 +95,9 @@ async function plan(known: Known, source: WorkflowSource, md5: (bytes: Uint8Arra
   }
   const hash = md5(bytes);
   // Unchanged: a stamp worth trusting next time is recorded; without one there is nothing to do.
-  if (state && !failed && state.hash === hash) return entry.mtimeMs === undefined ? { kind: 'same' } : { kind: 'touch', entry };
+  if (state && !failed && state.hash === hash) {
+    return entry.mtimeMs === undefined && entry.version === undefined ? { kind: 'same' } : { kind: 'touch', entry };
+  }
   try {
     return { kind: 'load', entry, hash, phases: checkPhases(parseWorkflow(entry.key, bytes)) };
   } catch (cause) {
@@ -134,6 +136,8 @@ function fail(store: WorkflowStore, known: Known, failure: WorkflowLoadError, ou
 }
 
 function stampUnchanged(state: FileState, entry: SourceEntry): boolean {
+  // A version is the content's own token: no clock is involved, so no racy window either.
+  if (entry.version !== undefined) return state.version === entry.version;
   return (
     entry.size !== undefined &&
     entry.mtimeMs !== undefined &&

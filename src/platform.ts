@@ -9,7 +9,7 @@ export interface Platform {
   /** The source for a workflows path given as a string. */
   openSource(path: string): Promise<WorkflowSource>;
   /** The storage for a database path given as a string. */
-  openStorage(path: string): StorageAdapter;
+  openStorage(path: string): StorageAdapter | Promise<StorageAdapter>;
   /** How sql.js finds its wasm when the caller does not say. */
   sqlJs?: SqlJsConfig;
 }

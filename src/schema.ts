@@ -21,7 +21,8 @@ export interface Migration {
  * untouched file need not be read again, and `workflow_load_errors`. Version 2: the history,
  * each version of a file that was replaced or removed (`id` in the order they were replaced,
  * `loaded_at` when that version was loaded, `phases` as JSON
- * `[{task, rule, dependsOn, retry, template, status}]`). Comments inside the SQL are kept short:
+ * `[{task, rule, dependsOn, retry, template, status}]`). Version 3: each file's version as its
+source gives it (an object's ETag), so an unchanged object is known without reading it. Comments inside the SQL are kept short:
  * they ship in the bundle and in every database's schema.
  */
 export const migrations: readonly Migration[] = [
@@ -75,6 +76,10 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX idx_workflow_history_file ON workflow_history (file_path, id);
     `,
+  },
+  {
+    version: 3,
+    sql: `ALTER TABLE workflow_files ADD COLUMN version TEXT; -- the source's version: an ETag`,
   },
 ];
 

@@ -12,12 +12,29 @@ export interface FileState {
   size: number | null;
   mtimeMs: number | null;
   checkedAtMs: number | null;
+  /** The version the source gave when the file was last read (an object's ETag), or `null`. */
+  version: string | null;
+}
+
+/** A loaded workflow file, as `WorkflowCache.files()` lists it. */
+export interface WorkflowFile {
+  /** The file key. */
+  file: string;
+  /** md5 of the file as loaded. */
+  hash: string;
+  /** When it was loaded (UTC, `YYYY-MM-DD HH:MM:SS`). */
+  loadedAt: string | null;
+  /** How many phases it holds. */
+  phases: number;
+  /** How many of them have problems. */
+  problems: number;
 }
 
 /** Size and modification time of a file as a source reports them, when it can. */
 export interface FileStamp {
   size?: number;
   mtimeMs?: number;
+  version?: string;
 }
 
 type Row = Record<string, number | string | Uint8Array | null>;
@@ -109,19 +126,41 @@ export class WorkflowStore {
   }
 
   fileState(file: string): FileState | undefined {
-    const row = this.#first('SELECT file_hash, size, mtime_ms, checked_at_ms FROM workflow_files WHERE file_path = ?', [file]);
+    const row = this.#first('SELECT file_hash, size, mtime_ms, checked_at_ms, version FROM workflow_files WHERE file_path = ?', [file]);
     return row && toFileState(row);
   }
 
   /** What is known of every loaded file, by key: one query instead of one per file. */
   fileStates(): Map<string, FileState> {
-    const rows = this.#allValues('SELECT file_path, file_hash, size, mtime_ms, checked_at_ms FROM workflow_files', []);
+    const rows = this.#allValues('SELECT file_path, file_hash, size, mtime_ms, checked_at_ms, version FROM workflow_files', []);
     return new Map(
       rows.map((row) => [
         String(row[0]),
-        { hash: String(row[1]), size: row[2] as number | null, mtimeMs: row[3] as number | null, checkedAtMs: row[4] as number | null },
+        {
+          hash: String(row[1]),
+          size: row[2] as number | null,
+          mtimeMs: row[3] as number | null,
+          checkedAtMs: row[4] as number | null,
+          version: row[5] as string | null,
+        },
       ]),
     );
+  }
+
+  /** Every loaded file with its hash and counts, in key order. */
+  files(): WorkflowFile[] {
+    return this.#allValues(
+      `SELECT f.file_path, f.file_hash, f.loaded_at, count(p.task), coalesce(sum(p.status != ''), 0)
+       FROM workflow_files f LEFT JOIN workflow_phases p ON p.file_path = f.file_path
+       GROUP BY f.file_path ORDER BY f.file_path`,
+      [],
+    ).map((row) => ({
+      file: String(row[0]),
+      hash: String(row[1]),
+      loadedAt: row[2] === null ? null : String(row[2]),
+      phases: Number(row[3]),
+      problems: Number(row[4]),
+    }));
   }
 
   failures(): LoadFailure[] {
@@ -133,12 +172,12 @@ export class WorkflowStore {
     this.#forgetAnswers();
     this.#run(keepVersionSql, [file, hash]);
     this.#run(
-      `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms)
-       VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?)
+      `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms, version)
+       VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?, ?)
        ON CONFLICT (file_path) DO UPDATE SET file_hash = excluded.file_hash, loaded_at = excluded.loaded_at,
          last_modified = excluded.last_modified, size = excluded.size, mtime_ms = excluded.mtime_ms,
-         checked_at_ms = excluded.checked_at_ms`,
-      [file, hash, isoTime(stamp.mtimeMs), stamp.size ?? null, stamp.mtimeMs ?? null, checkedAtMs],
+         checked_at_ms = excluded.checked_at_ms, version = excluded.version`,
+      [file, hash, isoTime(stamp.mtimeMs), stamp.size ?? null, stamp.mtimeMs ?? null, checkedAtMs, stamp.version ?? null],
     );
     this.#run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
@@ -162,10 +201,11 @@ export class WorkflowStore {
 
   /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */
   touchFile(file: string, stamp: FileStamp, checkedAtMs: number): void {
-    this.#run('UPDATE workflow_files SET size = ?, mtime_ms = ?, checked_at_ms = ? WHERE file_path = ?', [
+    this.#run('UPDATE workflow_files SET size = ?, mtime_ms = ?, checked_at_ms = ?, version = ? WHERE file_path = ?', [
       stamp.size ?? null,
       stamp.mtimeMs ?? null,
       checkedAtMs,
+      stamp.version ?? null,
       file,
     ]);
   }
@@ -329,6 +369,7 @@ function toFileState(row: Row): FileState {
     size: row.size as number | null,
     mtimeMs: row.mtime_ms as number | null,
     checkedAtMs: row.checked_at_ms as number | null,
+    version: row.version as string | null,
   };
 }
 

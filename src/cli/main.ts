@@ -3,6 +3,7 @@ import { graphCommand } from './graph.js';
 import { historyCommand } from './history.js';
 import { loadCommand } from './load.js';
 import { queryCommand } from './query.js';
+import { serveCommand } from './serve.js';
 import { statsCommand } from './stats.js';
 import { exitCodeFor, exitCodes } from './usage.js';
 import { validateCommand } from './validate.js';
@@ -22,7 +23,7 @@ export async function main(argv: readonly string[], version: string): Promise<nu
     .version(version)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
-  for (const command of [loadCommand, validateCommand, watchCommand, graphCommand, queryCommand, historyCommand, statsCommand]) {
+  for (const command of [loadCommand, validateCommand, watchCommand, graphCommand, queryCommand, historyCommand, statsCommand, serveCommand]) {
     program.addCommand(command(finish).exitOverride().showHelpAfterError('(add --help for usage)'));
   }
   try {

@@ -2,19 +2,22 @@ import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RefreshError, StorageError, WorkflowCacheError } from '../errors.js';
 import type { WorkflowCache } from '../cache.js';
-import { FsSource, WorkflowCache as NodeCache } from '../index.node.js';
+import { WorkflowCache as NodeCache } from '../index.node.js';
+import { openSource, openStorage } from '../open-location.js';
+import { isObjectUrl } from '../s3/s3-url.js';
 import { Progress, withProgress } from './progress.js';
 import { UsageError } from './usage.js';
 
 /**
- * Opens a cache on a workflows path, kept in `db` when given, with a progress line on a terminal.
+ * Opens a cache on a workflows path (or `s3://bucket/prefix`), kept in `db` (a file or
+ * `s3://bucket/key`) when given, with a progress line on a terminal.
  * Warnings other than failed files (which the cache keeps and the commands report) go to stderr.
  * @throws {WorkflowPathError} when the path does not exist
  * @throws {UsageError} when the database's folder does not exist
  */
 export async function openWorkflows(path: string, db?: string): Promise<WorkflowCache> {
-  if (db !== undefined) await checkFolder(db);
-  const source = await FsSource.open(path);
+  if (db !== undefined && !isObjectUrl(db)) await checkFolder(db);
+  const source = await openSource(path);
   const progress = new Progress(process.stderr, `loading ${path}:`);
   try {
     return await NodeCache.open({
@@ -35,9 +38,10 @@ export async function openWorkflows(path: string, db?: string): Promise<Workflow
  * @throws {UsageError} when the file does not exist or is not a workflow-cache database
  */
 export async function openDatabaseFile(path: string): Promise<WorkflowCache> {
-  if (!(await stat(path).then((s) => s.isFile(), () => false))) throw new UsageError(`database ${path}: does not exist`);
+  const remote = isObjectUrl(path);
+  if (!remote && !(await stat(path).then((s) => s.isFile(), () => false))) throw new UsageError(`database ${path}: does not exist`);
   try {
-    return await NodeCache.openSaved({ storage: path });
+    return await NodeCache.openSaved({ storage: remote ? await openStorage(path) : path });
   } catch (error) {
     if (error instanceof StorageError) throw new UsageError(`database ${error.message}`);
     throw error;

@@ -6,6 +6,11 @@ export interface SourceEntry {
   size?: number;
   /** Last modification, ms since the epoch, when the source knows it. */
   mtimeMs?: number;
+  /**
+   * A token that changes whenever the content does (an object's ETag), when the source has one:
+   * a file listed with the version it was last read at is not read again.
+   */
+  version?: string;
 }
 
 /**
