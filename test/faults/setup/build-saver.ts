@@ -1,5 +1,5 @@
-// Bundles the saver child (fixtures/saver.ts with the library source) into one .mjs that plain
-// Node runs, since Node 20 cannot run TypeScript; packages stay external, found in node_modules.
+// Bundles the child processes (fixtures/saver.ts, fixtures/open-cache.ts, with the library
+// source) into one .mjs each that plain Node runs, since Node 20 cannot run TypeScript; packages stay external, found in node_modules.
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { saverFolder } from './saver-path.js';
@@ -14,9 +14,12 @@ export default async function buildSaver(): Promise<void> {
       target: 'node20',
       minify: false,
       lib: {
-        entry: fileURLToPath(new URL('../fixtures/saver.ts', import.meta.url)),
+        entry: {
+          saver: fileURLToPath(new URL('../fixtures/saver.ts', import.meta.url)),
+          'open-cache': fileURLToPath(new URL('../fixtures/open-cache.ts', import.meta.url)),
+        },
         formats: ['es'],
-        fileName: () => 'saver.mjs',
+        fileName: (_format, name) => `${name}.mjs`,
       },
       rolldownOptions: { external: (id: string) => !/^[./\\\0]/.test(id) && !/^[A-Za-z]:/.test(id) },
     },
