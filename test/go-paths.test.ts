@@ -64,6 +64,11 @@ describe('paths that Go\'s url.Parse refuses', () => {
     expect([fileKeys(cache), reasons(cache)]).toEqual([['d#x/ok.toml'], [refused('d#x/%zz.toml', 'invalid URL escape "%zz"')]]);
   });
 
+  it('keeps a backslash in a name as part of it, as Go does on Linux', async () => {
+    const cache = await open({ 'back\\slash.toml': phase('a') });
+    expect([fileKeys(cache), reasons(cache)]).toEqual([['back\\slash.toml'], []]);
+  });
+
   it('judges a single workflows file by its name', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'one%zz.toml'), phase('a'));

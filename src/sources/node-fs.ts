@@ -2,7 +2,6 @@ import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { WorkflowPathError } from '../errors.js';
-import { fileKey } from './file-key.js';
 import { goPathError } from './go-path.js';
 import { gunzipLimited, readRegularFile } from './node-read.js';
 import { DEFAULT_MAX_FILE_SIZE, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
@@ -47,7 +46,7 @@ export class FsSource implements WorkflowSource {
         return [refusedByGo(key, key) ?? { key, size: s.size, mtimeMs: s.mtimeMs }];
       }
       const entries: SourceEntry[] = [];
-      listFolder(this.#root, this.#root, entries, new Map());
+      listFolder(this.#root, '', entries, new Map());
       return entries;
     } catch (cause) {
       throw new WorkflowPathError(this.location, describe(cause), { cause });
@@ -86,11 +85,12 @@ function stampOf(path: string): Stats | undefined {
  * Links to folders are not followed: Go lists them as files and fails them, which also leaves
  * no loop of links to walk. Each real folder (device and inode) is read once all the same, for
  * bind mounts. A sub-folder that cannot be listed is an entry that fails, the rest is listed.
+ * Keys are the names as listed, joined by `/`: a `\` in a name is part of it, as in Go on Linux.
+ * @param key the folder's key: `''` for the workflows folder, else `sub/`
  * @param seen the folders read, by `dev:ino`, with the key they were read under
  * @throws when the workflows folder itself cannot be read
  */
-function listFolder(root: string, folder: string, entries: SourceEntry[], seen: Map<string, string>): void {
-  const key = folder === root ? '' : `${fileKey(root, folder)}/`;
+function listFolder(folder: string, key: string, entries: SourceEntry[], seen: Map<string, string>): void {
   let children: Dirent[];
   try {
     const { dev, ino } = statSync(folder);
@@ -108,11 +108,11 @@ function listFolder(root: string, folder: string, entries: SourceEntry[], seen: 
   }
   for (const child of children) {
     const path = join(folder, child.name);
-    const childKey = fileKey(root, path);
+    const childKey = key + child.name;
     if (child.isDirectory()) {
       const refused = refusedByGo(`${childKey}/`, childKey);
       if (refused) entries.push(refused);
-      else listFolder(root, path, entries, seen);
+      else listFolder(path, `${childKey}/`, entries, seen);
       continue;
     }
     const refused = refusedByGo(childKey, childKey);
