@@ -12,6 +12,13 @@ import { parseWorkflow } from './workflow-file.js';
 const BATCH_FILES = 256;
 
 /**
+ * Files of a batch read at once. A synchronous source (the Node one) finishes every read it is
+ * asked for before any is parsed; this caps what it holds when sizes listed say little (a small
+ * `.gz` file may hold a whole limit), and still lets a remote source overlap its requests.
+ */
+const READS_AT_ONCE = 16;
+
+/**
  * A file's size and mtime are trusted to mean "unchanged" only when it was last checked this
  * long after it was modified; an edit within the clock's granularity could keep both.
  */
@@ -58,7 +65,7 @@ export async function refreshStore(
       bytes += cost;
       batch.push(todo[i]);
     }
-    const plans = await Promise.all(batch.map((entry) => plan(known, source, md5, entry, maxFileSize)));
+    const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize));
     store.transaction(() => {
       for (const p of plans) apply(store, known, p, outcome);
     });
@@ -95,6 +102,17 @@ interface Known {
 function unchanged(known: Known, entry: SourceEntry): boolean {
   const state = known.states.get(entry.key);
   return state !== undefined && !known.failed.has(entry.key) && stampUnchanged(state, entry);
+}
+
+/** The plans of a batch, in its order, {@link READS_AT_ONCE} of them under way at a time. */
+async function planBatch(batch: readonly SourceEntry[], planOne: (entry: SourceEntry) => Promise<Plan>): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  let next = 0;
+  const work = async () => {
+    for (let i = next++; i < batch.length; i = next++) plans[i] = await planOne(batch[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, batch.length) }, work));
+  return plans;
 }
 
 /** The bytes a file's read is expected to hold, by its listed size: none for a file not read, nor for a size not known. */

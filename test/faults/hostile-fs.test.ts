@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, symlink, truncate, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { onTestFinished, expect, test } from 'vitest';
 import { MemorySource, WorkflowCache, type SourceEntry, type WorkflowSource } from '../../src/index.node.js';
@@ -138,6 +139,20 @@ test('a load holds about one size limit of file content at once, not a batch of 
   expect(report.files).toEqual(['good.toml']);
   expect(report.failures).toEqual(Array.from({ length: 12 }, (_, i) => `big${i}.toml: not valid UTF-8 text`).sort());
   console.log(`hostile-fs: 12 files of 40 MB under a 64 MB limit: max RSS ${report.maxRssMb} MB`);
+  expect(report.maxRssMb).toBeLessThan(400);
+});
+
+test('small .gz files that each hold a whole limit are not all held at once', async () => {
+  // 64 files of 8 KB, each 7.5 MB once gunzipped, under an 8 MB limit: 480 MB if all are held.
+  const folder = await folderWithGoodFile();
+  const content = Buffer.alloc(7.5 * MB);
+  content[0] = 0xff;
+  const bomb = gzipSync(content);
+  for (let i = 0; i < 64; i++) await writeFile(join(folder, `bomb${String(i).padStart(2, '0')}.toml.gz`), bomb);
+  const report = await openInChild({ workflows: folder, maxFileSize: 8 * MB });
+  expect(report.files).toEqual(['good.toml']);
+  expect(report.failures).toEqual(Array.from({ length: 64 }, (_, i) => `bomb${String(i).padStart(2, '0')}.toml.gz: not valid UTF-8 text`));
+  console.log(`hostile-fs: 64 .gz files of ${bomb.length} bytes, 7.5 MB each gunzipped: max RSS ${report.maxRssMb} MB`);
   expect(report.maxRssMb).toBeLessThan(400);
 });
 
