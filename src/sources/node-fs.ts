@@ -1,7 +1,7 @@
 import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { WorkflowPathError } from '../errors.js';
+import { WorkflowCacheError, WorkflowPathError } from '../errors.js';
 import { goPathError } from './go-path.js';
 import { gunzipLimited, readRegularFile } from './node-read.js';
 import { DEFAULT_MAX_FILE_SIZE, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
@@ -60,7 +60,14 @@ export class FsSource implements WorkflowSource {
    */
   async read(key: string, limits?: ReadLimits): Promise<Uint8Array> {
     const maxBytes = limits?.maxBytes ?? DEFAULT_MAX_FILE_SIZE;
-    const bytes = readRegularFile(this.isDir ? join(this.#root, key) : this.#root, maxBytes);
+    let bytes: Buffer;
+    try {
+      bytes = readRegularFile(this.isDir ? join(this.#root, key) : this.#root, maxBytes);
+    } catch (cause) {
+      // The system's error names the whole path; the key already says which file.
+      if (cause instanceof WorkflowCacheError) throw cause;
+      throw new WorkflowCacheError(describe(cause), { cause });
+    }
     // Go's file/local gunzips by the name (`filepath.Ext(path) == ".gz"`), whatever the bytes.
     return key.endsWith('.gz') ? gunzipLimited(bytes, maxBytes) : bytes;
   }
@@ -143,5 +150,6 @@ function describe(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'does not exist';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'a link that leads to itself';
   return error instanceof Error ? error.message : String(error);
 }

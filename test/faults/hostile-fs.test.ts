@@ -236,6 +236,16 @@ test('an unreadable sub-folder fails alone and named; its files keep their phase
   expect([again.failures, again.warnings, again.files]).toEqual([[], [], ['locked/inner.toml', 'open/x.toml', 'top.toml']]);
 });
 
+test('an unreadable file fails, named, where Go would skip it without a word', async () => {
+  const nobody = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups'];
+  const folder = await folderWithGoodFile();
+  await writeFile(join(folder, 'secret.toml'), markedWorkflow('secret', 'x', 1));
+  await chmod(join(folder, 'secret.toml'), 0o000);
+  for (const path of [join(folder, '..'), folder, join(folder, 'good.toml')]) await chown(path, NOBODY, NOBODY);
+  const report = await openInChild({ workflows: folder }, nobody);
+  expect([report.files, report.failures]).toEqual([['good.toml'], ['secret.toml: cannot read: permission denied']]);
+});
+
 test('a FIFO at the database path does not hang open: the cache works in memory and says why', async () => {
   const folder = await folderWithGoodFile();
   const database = join(await tempFolder(), 'workflows.sqlite');
