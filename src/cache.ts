@@ -17,7 +17,7 @@ import type { Platform } from './platform.js';
 import { parseQuery } from './query-string.js';
 import { runReadOnly } from './read-only.js';
 import { NoWorkflowFiles } from './sources/none.js';
-import type { WorkflowSource } from './sources/source.js';
+import { DEFAULT_MAX_FILE_SIZE, type WorkflowSource } from './sources/source.js';
 import { loadSqlJs, type Database, type SqlJsConfig } from './sqljs.js';
 import { databaseCounts, OperationTimer, type CacheStats } from './stats.js';
 import type { StorageAdapter } from './storage/storage.js';
@@ -36,6 +36,11 @@ export interface OpenOptions {
   sqlJs?: SqlJsConfig;
   /** Told of problems that do not stop the cache (an unusable database moved aside, files that failed at open). Default: `console.warn`. */
   onWarning?: (warning: WorkflowCacheError) => void;
+  /**
+   * The size limit of one workflow file, in bytes (for a `.gz` file, of its content too): a larger
+   * file fails to load as too large, without being read. Default: 32 MiB.
+   */
+  maxFileSize?: number;
 }
 
 /** How to open a saved database without its workflow files. */
@@ -46,7 +51,7 @@ export interface SavedOptions {
   sqlJs?: SqlJsConfig;
 }
 
-const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning']);
+const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning', 'maxFileSize']);
 const savedOptionNames = new Set(['storage', 'sqlJs']);
 
 /**
@@ -62,6 +67,7 @@ export class WorkflowCache {
   readonly #source: WorkflowSource;
   readonly #storage: StorageAdapter | undefined;
   readonly #md5: (bytes: Uint8Array) => string;
+  #maxFileSize = DEFAULT_MAX_FILE_SIZE;
   #closed = false;
   /** Set when close() starts: later refreshes are refused, lookups still answer until it ends. */
   #closing: Promise<void> | undefined;
@@ -130,6 +136,7 @@ export class WorkflowCache {
     const store = new WorkflowStore(db);
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#unsaved = rebuilt;
+    cache.#maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     try {
       await cache.refresh();
     } catch (error) {
@@ -215,7 +222,7 @@ export class WorkflowCache {
     return this.#timer.timeAsync('refresh', async () => {
       this.#open('refresh');
       if (this.#closing) throw new CacheClosedError('refresh');
-      const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5));
+      const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5, this.#maxFileSize));
       this.#queue = run.catch(() => {});
       const outcome = await run;
       this.#unsaved ||= outcome.wrote || outcome.touched;
@@ -366,6 +373,10 @@ function checkOptions(options: OpenOptions): void {
   const w = options.workflows;
   if (typeof w !== 'string' && (typeof w !== 'object' || w === null || typeof w.list !== 'function')) {
     throw new TypeError('the "workflows" option must be a path or a WorkflowSource');
+  }
+  const max = options.maxFileSize;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
+    throw new RangeError(`the "maxFileSize" option must be a positive whole number of bytes, got ${String(max)}`);
   }
 }
 

@@ -1,11 +1,22 @@
 import { describeFailure, WorkflowLoadError, type LoadFailure } from './errors.js';
-import type { SourceEntry, WorkflowSource } from './sources/source.js';
+import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type SourceEntry, type WorkflowSource } from './sources/source.js';
 import { checkPhases, type CheckedPhase } from './status.js';
 import type { FileState, WorkflowStore } from './store.js';
 import { parseWorkflow } from './workflow-file.js';
 
-/** Files read and parsed before their batch is written: bounds the memory a large load takes. */
+/**
+ * Files read and parsed before their batch is written. A batch also stops at one size limit of
+ * bytes by the files' listed sizes, so what a load holds at once is bounded by the limit (two
+ * limits of file content at most), not by the number of files.
+ */
 const BATCH_FILES = 256;
+
+/**
+ * Files of a batch read at once. A synchronous source (the Node one) finishes every read it is
+ * asked for before any is parsed; this caps what it holds when sizes listed say little (a small
+ * `.gz` file may hold a whole limit), and still lets a remote source overlap its requests.
+ */
+const READS_AT_ONCE = 16;
 
 /**
  * A file's size and mtime are trusted to mean "unchanged" only when it was last checked this
@@ -38,24 +49,34 @@ export async function refreshStore(
   store: WorkflowStore,
   source: WorkflowSource,
   md5: (bytes: Uint8Array) => string,
+  maxFileSize = DEFAULT_MAX_FILE_SIZE,
 ): Promise<RefreshOutcome> {
   const entries = (await source.list()).sort((a, b) => byKey(a.key, b.key));
   const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
   // Read once: a query per file would cost more than the stat that decides whether to read it.
   const known: Known = { states: store.fileStates(), failed: new Map(store.failures().map((f) => [f.file, f])) };
-  for (let i = 0; i < entries.length; i += BATCH_FILES) {
-    // Files whose stamp says unchanged are passed over before any promise is made for them.
-    const batch = entries.slice(i, i + BATCH_FILES).filter((entry) => !unchanged(known, entry));
-    if (batch.length === 0) continue;
-    const plans = await Promise.all(batch.map((entry) => plan(known, source, md5, entry)));
+  // Files whose stamp says unchanged are passed over before any promise is made for them.
+  const todo = entries.filter((entry) => !unchanged(known, entry));
+  for (let i = 0; i < todo.length; ) {
+    const batch: SourceEntry[] = [];
+    for (let bytes = 0; i < todo.length && batch.length < BATCH_FILES; i++) {
+      const cost = readCost(todo[i], maxFileSize);
+      if (batch.length > 0 && bytes + cost > maxFileSize) break;
+      bytes += cost;
+      batch.push(todo[i]);
+    }
+    const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize));
     store.transaction(() => {
       for (const p of plans) apply(store, known, p, outcome);
     });
   }
   const listed = new Set(entries.map((e) => e.key));
+  // A folder that could not be listed hides its files this time: they are kept, not gone.
+  const unlisted = entries.filter((e) => e.failure !== undefined && e.key.endsWith('/')).map((e) => e.key);
+  const hidden = (key: string) => unlisted.some((folder) => key.startsWith(folder));
   // Known at the start and not listed now (what this refresh wrote was all listed): no query
   // of every key again, ~10 ms of a 10,000-file open.
-  const gone = [...new Set([...known.states.keys(), ...known.failed.keys()])].filter((key) => !listed.has(key)).sort(byKey);
+  const gone = [...new Set([...known.states.keys(), ...known.failed.keys()])].filter((key) => !listed.has(key) && !hidden(key)).sort(byKey);
   if (gone.length > 0) {
     store.transaction(() => {
       for (const key of gone) if (store.removeFile(key)) outcome.changed.push(`-${key}`);
@@ -83,16 +104,43 @@ function unchanged(known: Known, entry: SourceEntry): boolean {
   return state !== undefined && !known.failed.has(entry.key) && stampUnchanged(state, entry);
 }
 
-async function plan(known: Known, source: WorkflowSource, md5: (bytes: Uint8Array) => string, entry: SourceEntry): Promise<Plan> {
+/** The plans of a batch, in its order, {@link READS_AT_ONCE} of them under way at a time. */
+async function planBatch(batch: readonly SourceEntry[], planOne: (entry: SourceEntry) => Promise<Plan>): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  let next = 0;
+  const work = async () => {
+    for (let i = next++; i < batch.length; i = next++) plans[i] = await planOne(batch[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, batch.length) }, work));
+  return plans;
+}
+
+/** The bytes a file's read is expected to hold, by its listed size: none for a file not read, nor for a size not known. */
+function readCost(entry: SourceEntry, maxFileSize: number): number {
+  return entry.failure !== undefined || entry.size === undefined || entry.size > maxFileSize ? 0 : entry.size;
+}
+
+async function plan(
+  known: Known,
+  source: WorkflowSource,
+  md5: (bytes: Uint8Array) => string,
+  entry: SourceEntry,
+  maxFileSize: number,
+): Promise<Plan> {
   const state = known.states.get(entry.key);
   const failed = known.failed.has(entry.key);
+  const refuse = (reason: string, cause?: unknown): Plan => ({ kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, cause === undefined ? undefined : { cause }) });
+  if (entry.failure !== undefined) return refuse(entry.failure);
+  if (entry.size !== undefined && entry.size > maxFileSize) return refuse(new FileTooLargeError(entry.size, maxFileSize).message);
   let bytes: Uint8Array;
   try {
-    bytes = await source.read(entry.key);
+    bytes = await source.read(entry.key, { maxBytes: maxFileSize });
   } catch (cause) {
-    const reason = `cannot read: ${cause instanceof Error ? cause.message : String(cause)}`;
-    return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
+    if (cause instanceof FileTooLargeError) return refuse(cause.message, cause);
+    return refuse(`cannot read: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
   }
+  // A source that does not stop at the limit: refused all the same, so that every source agrees.
+  if (bytes.length > maxFileSize) return refuse(new FileTooLargeError(bytes.length, maxFileSize).message);
   const hash = md5(bytes);
   // Unchanged: a stamp worth trusting next time is recorded; without one there is nothing to do.
   if (state && !failed && state.hash === hash) {

@@ -1,4 +1,4 @@
-import type { SourceEntry, WorkflowSource } from '../sources/source.js';
+import type { ReadLimits, SourceEntry, WorkflowSource } from '../sources/source.js';
 
 /** Where progress goes: stderr, or anything with the same shape. */
 export interface ProgressStream {
@@ -60,8 +60,8 @@ export function withProgress(source: WorkflowSource, progress: Progress): Workfl
       progress.start(entries.length);
       return entries;
     },
-    async read(key: string): Promise<Uint8Array> {
-      const bytes = await source.read(key);
+    async read(key: string, limits?: ReadLimits): Promise<Uint8Array> {
+      const bytes = await source.read(key, limits);
       progress.tick();
       return bytes;
     },

@@ -1,11 +1,16 @@
-import { readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { WorkflowPathError } from '../errors.js';
-import { fileKey } from './file-key.js';
-import type { SourceEntry, WorkflowSource } from './source.js';
+import { WorkflowCacheError, WorkflowPathError } from '../errors.js';
+import { goPathError } from './go-path.js';
+import { gunzipLimited, readRegularFile } from './node-read.js';
+import { DEFAULT_MAX_FILE_SIZE, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
 
-/** Workflow files on disk: one file, or every file in a folder and its sub-folders. */
+/**
+ * Workflow files on disk: one file, or every file in a folder and its sub-folders, read as
+ * Go's file package reads them (`.gz` files gunzipped; paths `url.Parse` refuses, and links to
+ * folders, fail), and never more than the size limit of one file, nor anything but regular files.
+ */
 export class FsSource implements WorkflowSource {
   readonly location: string;
   readonly isDir: boolean;
@@ -37,24 +42,34 @@ export class FsSource implements WorkflowSource {
     try {
       if (!this.isDir) {
         const s = statSync(this.#root); // the file itself gone is the source gone
-        return [{ key: basename(this.#root), size: s.size, mtimeMs: s.mtimeMs }];
+        const key = basename(this.#root);
+        return [refusedByGo(key, key) ?? { key, size: s.size, mtimeMs: s.mtimeMs }];
       }
-      return walk(this.#root).map((f) => {
-        const key = fileKey(this.#root, f);
-        const s = stampOf(f);
-        return s ? { key, size: s.size, mtimeMs: s.mtimeMs } : { key };
-      });
+      const entries: SourceEntry[] = [];
+      listFolder(this.#root, '', entries, new Map());
+      return entries;
     } catch (cause) {
       throw new WorkflowPathError(this.location, describe(cause), { cause });
     }
   }
 
   /**
-   * Workflow files are small: a synchronous read takes microseconds, where an asynchronous one
-   * pays four thread-pool round trips (open, stat, read, close): they were half of a full load.
+   * Reads a listed file: a regular file only, opened without waiting (a FIFO or a device fails
+   * at once), refused past the size limit, gunzipped when its name ends in `.gz`.
+   * @param limits Default: {@link DEFAULT_MAX_FILE_SIZE} bytes.
    */
-  async read(key: string): Promise<Uint8Array> {
-    return readFileSync(this.isDir ? join(this.#root, key) : this.#root);
+  async read(key: string, limits?: ReadLimits): Promise<Uint8Array> {
+    const maxBytes = limits?.maxBytes ?? DEFAULT_MAX_FILE_SIZE;
+    let bytes: Buffer;
+    try {
+      bytes = readRegularFile(this.isDir ? join(this.#root, key) : this.#root, maxBytes);
+    } catch (cause) {
+      // The system's error names the whole path; the key already says which file.
+      if (cause instanceof WorkflowCacheError) throw cause;
+      throw new WorkflowCacheError(describe(cause), { cause });
+    }
+    // Go's file/local gunzips by the name (`filepath.Ext(path) == ".gz"`), whatever the bytes.
+    return key.endsWith('.gz') ? gunzipLimited(bytes, maxBytes) : bytes;
   }
 }
 
@@ -72,30 +87,69 @@ function stampOf(path: string): Stats | undefined {
 }
 
 /**
- * Every file below `folder`, following links to files and folders as `stat` does, except a link
- * back to a folder it is inside of, which would never end. Synchronous for the reason
- * {@link stampOf} is: 10,000 files in 300 folders list in 20 ms, half the time of waiting on
- * the thread pool folder by folder.
+ * Lists every file below `folder` into `entries`, synchronously for the reason {@link stampOf}
+ * is (10,000 files in 300 folders list in 20 ms, half the time of waiting on the thread pool).
+ * Links to folders are not followed: Go lists them as files and fails them, which also leaves
+ * no loop of links to walk. Each real folder (device and inode) is read once all the same, for
+ * bind mounts. A sub-folder that cannot be listed is an entry that fails, the rest is listed.
+ * Keys are the names as listed, joined by `/`: a `\` in a name is part of it, as in Go on Linux.
+ * @param key the folder's key: `''` for the workflows folder, else `sub/`
+ * @param seen the folders read, by `dev:ino`, with the key they were read under
+ * @throws when the workflows folder itself cannot be read
  */
-function walk(folder: string, files: string[] = [], inside = new Set<string>([realpathSync(folder)])): string[] {
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory() || (entry.isSymbolicLink() && stampOf(path)?.isDirectory() === true)) {
-      const real = realpathSync(path);
-      if (inside.has(real)) continue;
-      inside.add(real);
-      walk(path, files, inside);
-      inside.delete(real);
+function listFolder(folder: string, key: string, entries: SourceEntry[], seen: Map<string, string>): void {
+  let children: Dirent[];
+  try {
+    const { dev, ino } = statSync(folder);
+    const first = seen.get(`${dev}:${ino}`);
+    if (first !== undefined) {
+      entries.push({ key, failure: `the same folder as ${first === '' ? 'the workflows folder' : first} (a mount of it?), which is read once` });
+      return;
+    }
+    seen.set(`${dev}:${ino}`, key);
+    children = readdirSync(folder, { withFileTypes: true });
+  } catch (cause) {
+    if (key === '') throw cause;
+    entries.push({ key, failure: `cannot list this folder: ${describe(cause)}` });
+    return;
+  }
+  for (const child of children) {
+    const path = join(folder, child.name);
+    const childKey = key + child.name;
+    if (child.isDirectory()) {
+      const refused = refusedByGo(`${childKey}/`, childKey);
+      if (refused) entries.push(refused);
+      else listFolder(path, `${childKey}/`, entries, seen);
+      continue;
+    }
+    const refused = refusedByGo(childKey, childKey);
+    if (refused) {
+      entries.push(refused);
+      continue;
+    }
+    const s = stampOf(path);
+    if (child.isSymbolicLink() && s?.isDirectory()) {
+      entries.push({ key: childKey, failure: 'a link to a folder, which the Go cache lists as a file and cannot read ("can not read directory"); link the files inside it instead' });
     } else {
-      files.push(path);
+      entries.push(s ? { key: childKey, size: s.size, mtimeMs: s.mtimeMs } : { key: childKey });
     }
   }
-  return files;
+}
+
+/**
+ * The failing entry for a path Go's file package refuses before opening it, else `undefined`.
+ * @param key the entry's key (`sub/` for a folder)
+ * @param path the key as Go's `url.Parse` sees it (a folder without its `/`)
+ */
+function refusedByGo(key: string, path: string): SourceEntry | undefined {
+  const error = goPathError(path);
+  return error === undefined ? undefined : { key, failure: `a path the Go cache cannot read (url.Parse: ${error}); rename it` };
 }
 
 function describe(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'does not exist';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'a link that leads to itself';
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,7 +1,8 @@
-import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DatabaseLockedError } from '../errors.js';
+import { openRegularFile } from '../sources/node-read.js';
 import type { StorageAdapter } from './storage.js';
 
 /** Who holds a database, as its lock file says. */
@@ -71,7 +72,8 @@ export class FileStorage implements StorageAdapter {
     await this.#removeStaleTemporaries();
     let handle;
     try {
-      handle = await open(this.path, 'r');
+      // A FIFO or a device at the path must not hang the open: refused, the cache works in memory.
+      handle = await openRegularFile(this.path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
@@ -176,7 +178,13 @@ export class FileStorage implements StorageAdapter {
 async function readHolder(lock: string): Promise<LockHolder | undefined> {
   let text: string;
   try {
-    text = await readFile(lock, 'utf8');
+    // Opened without waiting: a FIFO at the lock path would hang the open.
+    const handle = await openRegularFile(lock);
+    try {
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

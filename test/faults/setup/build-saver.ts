@@ -1,6 +1,6 @@
-// Bundles the child processes (fixtures/saver.ts and fixtures/open-planted.ts, with the library
-// source) into .mjs files that plain Node runs, since Node 20 cannot run TypeScript; packages
-// stay external, found in node_modules.
+// Bundles the child processes (fixtures/saver.ts, fixtures/open-planted.ts, fixtures/open-cache.ts,
+// with the library source) into one .mjs each that plain Node runs, since Node 20 cannot run
+// TypeScript; packages stay external, found in node_modules.
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { saverFolder } from './saver-path.js';
@@ -18,6 +18,7 @@ export default async function buildSaver(): Promise<void> {
         entry: {
           saver: fileURLToPath(new URL('../fixtures/saver.ts', import.meta.url)),
           'open-planted': fileURLToPath(new URL('../fixtures/open-planted.ts', import.meta.url)),
+          'open-cache': fileURLToPath(new URL('../fixtures/open-cache.ts', import.meta.url)),
         },
         formats: ['es'],
         fileName: (_format, name) => `${name}.mjs`,
