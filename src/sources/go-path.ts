@@ -1,3 +1,5 @@
+import type { SourceEntry } from './source.js';
+
 /**
  * Why the Go cache cannot read a workflow at this key, or `undefined` when it can.
  *
@@ -25,4 +27,14 @@ function badEscape(text: string): string | undefined {
     at += 2;
   }
   return undefined;
+}
+
+/**
+ * The failing entry for a path Go's file package refuses before opening it, else `undefined`.
+ * @param key the entry's key (`sub/` for a folder)
+ * @param path the key as Go's `url.Parse` sees it (a folder without its `/`)
+ */
+export function refusedByGo(key: string, path = key): SourceEntry | undefined {
+  const error = goPathError(path);
+  return error === undefined ? undefined : { key, failure: `a path the Go cache cannot read (url.Parse: ${error}); rename it` };
 }

@@ -2,7 +2,7 @@ import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { WorkflowCacheError, WorkflowPathError } from '../errors.js';
-import { goPathError } from './go-path.js';
+import { refusedByGo } from './go-path.js';
 import { gunzipLimited, readRegularFile } from './node-read.js';
 import { DEFAULT_MAX_FILE_SIZE, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
 
@@ -134,16 +134,6 @@ function listFolder(folder: string, key: string, entries: SourceEntry[], seen: M
       entries.push(s ? { key: childKey, size: s.size, mtimeMs: s.mtimeMs } : { key: childKey });
     }
   }
-}
-
-/**
- * The failing entry for a path Go's file package refuses before opening it, else `undefined`.
- * @param key the entry's key (`sub/` for a folder)
- * @param path the key as Go's `url.Parse` sees it (a folder without its `/`)
- */
-function refusedByGo(key: string, path: string): SourceEntry | undefined {
-  const error = goPathError(path);
-  return error === undefined ? undefined : { key, failure: `a path the Go cache cannot read (url.Parse: ${error}); rename it` };
 }
 
 function describe(error: unknown): string {

@@ -1,7 +1,8 @@
 import { listObjects } from '../s3/list-objects.js';
 import { S3Client } from '../s3/s3-client.js';
 import { objectUrl, s3Name, s3Target, type S3Options } from '../s3/s3-options.js';
-import type { SourceEntry, WorkflowSource } from './source.js';
+import { refusedByGo } from './go-path.js';
+import { FileTooLargeError, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
 
 /**
  * Workflow files in an S3-compatible bucket, below a prefix: the Go cache's `s3://` paths. Each
@@ -32,17 +33,25 @@ export class S3Source implements WorkflowSource {
   async list(): Promise<SourceEntry[]> {
     const { prefix } = this.#client.target;
     const objects = await listObjects(this.#client, prefix);
+    // Go runs url.Parse on every s3:// path as on local ones: a key it refuses fails alone.
     return objects
       .filter((o) => o.key.startsWith(prefix) && !o.key.endsWith('/') && o.key.length > prefix.length)
-      .map((o) => ({ key: o.key.slice(prefix.length), size: o.size, version: o.etag }));
+      .map((o) => {
+        const key = o.key.slice(prefix.length);
+        return refusedByGo(key) ?? { key, size: o.size, version: o.etag };
+      });
   }
 
-  /** @throws {S3Error} naming the object, when it cannot be read */
-  async read(key: string): Promise<Uint8Array> {
+  /**
+   * @throws {S3Error} naming the object, when it cannot be read
+   * @throws {FileTooLargeError} when it grew past the limit since it was listed
+   */
+  async read(key: string, limits?: ReadLimits): Promise<Uint8Array> {
     const target = this.#client.target;
     const request = { method: 'GET', url: objectUrl(target, target.prefix + key), key: target.prefix + key } as const;
     const response = await this.#client.send(request);
     if (response.status !== 200) throw this.#client.failure(request, response);
+    if (limits && response.body.byteLength > limits.maxBytes) throw new FileTooLargeError(response.body.byteLength, limits.maxBytes);
     return response.body;
   }
 }
