@@ -5,6 +5,10 @@ export {
   DatabaseLockedError,
   describeFailure,
   QueryError,
+  QueryMemoryError,
+  QueryResultSizeError,
+  QueryRowLimitError,
+  QueryTimeoutError,
   RefreshError,
   SchemaVersionError,
   SqlJsLoadError,
@@ -24,6 +28,7 @@ export { SCHEMA_VERSION } from './schema.js';
 export { MemorySource } from './sources/memory.js';
 export type { SourceEntry, WorkflowSource } from './sources/source.js';
 export type { SqlJsConfig } from './sqljs.js';
+export type { QueryLimits } from './query-thread.js';
 export { MemoryStorage } from './storage/memory.js';
 export type { StorageAdapter } from './storage/storage.js';
 export { IndexedDBStorage } from './storage/indexeddb.js';

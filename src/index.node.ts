@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowCache as CoreCache } from './cache.js';
 import type { Platform } from './platform.js';
+import { startNodeQueryThread } from './query-thread.node.js';
 import { FsSource } from './sources/node-fs.js';
 import { FileStorage } from './storage/file.js';
 import { watchWorkflows, WorkflowWatcher, type WatchOptions } from './watch.js';
@@ -13,6 +14,8 @@ const node: Platform = {
   md5: (bytes) => createHash('md5').update(bytes).digest('hex'),
   openSource: (path) => FsSource.open(path),
   openStorage: (path) => new FileStorage(path),
+  // In Node the worker's sql.js finds its wasm by itself, from node_modules.
+  startQueryThread: () => startNodeQueryThread(),
 };
 
 /** The workflow cache, with paths read from the file system and databases kept in files. */
