@@ -73,7 +73,7 @@ async function waitSaved(page: Page): Promise<void> {
 
 /** Waits until the SQL tab's query, which runs in a worker, has answered or failed. */
 async function sqlAnswered(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="sql-results"]:is([data-state="done"], [data-state="error"])');
+  await page.waitForSelector('[data-testid="sql-results"]:is([data-state="done"], [data-state="error"])', { state: 'attached' });
 }
 
 const rows = (page: Page) => page.getByTestId('phases-table').locator('tbody tr');
