@@ -5,11 +5,29 @@ import type { QueryReply, QueryRequest, QueryThread } from './query-thread.js';
 // beside this module both in src/ and in dist/, where the build writes it as an entry.
 const workerFile = './query-worker.node.js';
 
-/** A `worker_threads` Worker for one query; its JavaScript heap is capped beside SQLite's. */
-export function startNodeQueryThread(): QueryThread {
+/**
+ * A worker started ahead, with sql.js loaded, for the next query: starting one costs more than
+ * most queries. It does not keep the process alive.
+ */
+let spare: Worker | undefined;
+
+function startWorker(): Worker {
   const worker = new Worker(new URL(workerFile, import.meta.url), {
+    // JavaScript's heap, capped beside SQLite's own (hard_heap_limit, set by the worker).
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
   });
+  worker.unref();
+  return worker;
+}
+
+/** A `worker_threads` Worker for one query: the spare if there is one, and a new spare behind it. */
+export function startNodeQueryThread(): QueryThread {
+  const worker = spare ?? startWorker();
+  spare = undefined;
+  worker.ref();
+  const replace = () => {
+    spare ??= startWorker();
+  };
   return {
     run: (request: QueryRequest) =>
       new Promise<QueryReply>((resolve, reject) => {
@@ -18,6 +36,9 @@ export function startNodeQueryThread(): QueryThread {
         worker.once('exit', (code) => reject(new Error(`the query worker exited (status ${code}) before answering`)));
         worker.postMessage(request, [request.image.buffer as ArrayBuffer]);
       }),
-    terminate: () => void worker.terminate(),
+    terminate: () => {
+      void worker.terminate();
+      replace();
+    },
   };
 }
