@@ -126,6 +126,14 @@ describe('query(), for trusted SQL, on the live connection', () => {
     expect(names("SELECT name FROM main.\"pragma_table_info\"('workflow_files')")).toContain('file_hash');
   });
 
+  it('finds the statement after several common table expressions, column lists and MATERIALIZED', async () => {
+    const { cache } = await servingCache();
+    const ctes = 'WITH RECURSIVE x(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM x WHERE n < 3), y AS NOT MATERIALIZED (SELECT (2))';
+    expect(cache.query(`${ctes} SELECT count(*) AS n FROM x, y`)).toEqual([{ n: 3 }]);
+    expect(() => cache.query(`${ctes} UPDATE workflow_phases SET retry = 9`)).toThrow(/got UPDATE/);
+    expect(() => cache.query(`${ctes} REPLACE INTO workflow_load_errors (file_path, message) VALUES ('x', 'y')`)).toThrow(/got REPLACE/);
+  });
+
   it('takes keywords inside strings, quoted names and comments for what SQLite takes them', async () => {
     const { cache } = await servingCache();
     expect(cache.query("/* ; PRAGMA x=1 */ SELECT 'a;b' AS [x;y], \"c\"\"d\" AS `e;f` -- ; BEGIN")).toEqual([{ 'x;y': 'a;b', 'e;f': 'c"d' }]);
