@@ -11,18 +11,24 @@ const workerFile = './query-worker.node.js';
  */
 let spare: Worker | undefined;
 
+/** Workers whose thread has ended, so that a spare that died waiting is not handed out. */
+const ended = new WeakSet<Worker>();
+
 function startWorker(): Worker {
   const worker = new Worker(new URL(workerFile, import.meta.url), {
     // JavaScript's heap, capped beside SQLite's own (hard_heap_limit, set by the worker).
     resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
   });
   worker.unref();
+  // A spare's failure while it waits must not end the process; the query that takes it hears of it.
+  worker.on('error', () => {});
+  worker.once('exit', () => ended.add(worker));
   return worker;
 }
 
 /** A `worker_threads` Worker for one query: the spare if there is one, and a new spare behind it. */
 export function startNodeQueryThread(): QueryThread {
-  const worker = spare ?? startWorker();
+  const worker = spare && !ended.has(spare) ? spare : startWorker();
   spare = undefined;
   worker.ref();
   const replace = () => {
