@@ -224,6 +224,12 @@ describe('queryIsolated(), for SQL from users, on a disposable copy in a worker'
     console.info(`RSS before ${mib(before)}, peak ${mib(peak)}, after three huge queries ${mib(before + grown())}`);
   });
 
+  it('rejects after close() as every method throws, with CacheClosedError', async () => {
+    const { cache } = await servingCache();
+    await cache.close();
+    await expect(cache.queryIsolated('SELECT 1')).rejects.toThrow(expect.objectContaining({ name: 'CacheClosedError' }));
+  });
+
   it('refuses limits it does not know or cannot use', async () => {
     const { cache } = await servingCache();
     await expect(cache.queryIsolated('SELECT 1', [], { timeout: 5 } as never)).rejects.toThrow(/unknown option "timeout"; expected one of timeoutMs, maxRows, maxBytes, maxMemoryBytes/);
