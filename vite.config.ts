@@ -29,6 +29,14 @@ function wasmBesideBrowserBundle(): Plugin {
         this.error(`${rewritten} not found in browser.js: the wasm would not be found in browser builds`);
       }
       browser.code = browser.code.replace(rewritten, 'new URL("./sql-wasm.wasm", import.meta.url)');
+      // The same for the query worker: vite bundles it into assets/ under a URL the user's
+      // bundler does not follow; the literal makes that bundler build dist/query-worker.browser.js.
+      const worker = /new URL\(\s*(?:\/\* @vite-ignore \*\/\s*)?"[^"]*\/(assets\/query-worker\.browser-[\w-]+\.js)",\s*"" \+ import\.meta\.url\s*\)/;
+      const found = worker.exec(browser.code);
+      if (!found) this.error('the query worker URL was not found in browser.js: browsers could not start queryIsolated()');
+      browser.code = browser.code.replace(worker, 'new URL("./query-worker.browser.js", import.meta.url)');
+      delete bundle[found[1]];
+      delete bundle[`${found[1]}.map`];
       const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
       this.emitFile({ type: 'asset', fileName: 'sql-wasm.wasm', source: readFileSync(wasm) });
     },
@@ -45,7 +53,17 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     lib: {
-      entry: { node: 'src/index.node.ts', browser: 'src/index.browser.ts', tools: 'src/index.tools.ts', s3: 'src/index.s3.ts', http: 'src/index.http.ts', cli: 'src/cli.ts' },
+      entry: {
+        node: 'src/index.node.ts',
+        browser: 'src/index.browser.ts',
+        tools: 'src/index.tools.ts',
+        s3: 'src/index.s3.ts',
+        http: 'src/index.http.ts',
+        cli: 'src/cli.ts',
+        // The query workers start from files of their own, beside the bundles that start them.
+        'query-worker.node': 'src/query-worker.node.js',
+        'query-worker.browser': 'src/query-worker.browser.js',
+      },
       formats: ['es'],
     },
     rolldownOptions: { external, output: { chunkFileNames: 'shared-[hash].js' } },

@@ -15,6 +15,7 @@ import { refreshStore } from './loader.js';
 import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js';
 import type { Platform } from './platform.js';
 import { parseQuery } from './query-string.js';
+import { runIsolated, type QueryLimits } from './query-thread.js';
 import { runReadOnly } from './read-only.js';
 import { NoWorkflowFiles } from './sources/none.js';
 import { DEFAULT_MAX_FILE_SIZE, type WorkflowSource } from './sources/source.js';
@@ -69,6 +70,8 @@ export class WorkflowCache {
   readonly #md5: (bytes: Uint8Array) => string;
   #maxFileSize = DEFAULT_MAX_FILE_SIZE;
   #closed = false;
+  /** How sql.js was found, for the workers of queryIsolated(). */
+  #sqlJs: SqlJsConfig = {};
   /** Set when close() starts: later refreshes are refused, lookups still answer until it ends. */
   #closing: Promise<void> | undefined;
   /** Refreshes run one at a time, in call order. */
@@ -135,6 +138,7 @@ export class WorkflowCache {
     // The refresh builds the indexes after the first bulk load, before it saves.
     const store = new WorkflowStore(db);
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
+    cache.#sqlJs = options.sqlJs ?? platform.sqlJs ?? {};
     cache.#unsaved = rebuilt;
     cache.#maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     try {
@@ -177,7 +181,9 @@ export class WorkflowCache {
     if (image === undefined) throw new StorageError(`${where} holds no saved database`);
     const db = openImage(SQL, image, where);
     if (db instanceof UnusableImage) throw new StorageError(`${where} is ${db.reason}; it was left as it is`);
-    return new this(new WorkflowStore(db), new NoWorkflowFiles(where), undefined, platform.md5) as C['prototype'];
+    const cache = new this(new WorkflowStore(db), new NoWorkflowFiles(where), undefined, platform.md5) as C['prototype'];
+    cache.#sqlJs = options.sqlJs ?? platform.sqlJs ?? {};
+    return cache;
   }
 
   /** The first phase in any file with this topic (and job), files in key order, with its file key. */
@@ -267,9 +273,30 @@ export class WorkflowCache {
     }
   }
 
-  /** Runs one read-only SQL statement and returns its rows. */
+  /**
+   * Runs one read-only statement (`SELECT`, `WITH … SELECT`, `VALUES`) on the cache's own
+   * connection and returns its rows. Nothing else is accepted, and nothing it accepts changes
+   * the connection, but nothing bounds its time or memory either: for SQL you trust. For SQL
+   * from users, see {@link queryIsolated}.
+   * @throws {QueryError} for any other statement, several statements, bad SQL or parameters
+   */
   query(sql: string, params: unknown[] = []): Record<string, unknown>[] {
     return runReadOnly(this.#open('query').db, sql, params);
+  }
+
+  /**
+   * Runs one read-only statement, as {@link query} accepts them, on a disposable copy of the
+   * database in a worker thread (a Web Worker in browsers), within time, row, result-size and
+   * memory limits: the worker is terminated when the statement ends or runs out of time, so
+   * the event loop stays free, lookups and saves never see the statement, and its memory is
+   * given back. Safe for SQL from users; each call costs a copy of the image and a worker start.
+   * @throws {QueryError} for any other statement, several statements, bad SQL or parameters
+   * @throws {QueryTimeoutError | QueryRowLimitError | QueryResultSizeError | QueryMemoryError} past a limit
+   */
+  async queryIsolated(sql: string, params: unknown[] = [], limits: QueryLimits = {}): Promise<Record<string, unknown>[]> {
+    const store = this.#open('queryIsolated');
+    const platform = (this.constructor as typeof WorkflowCache).platform!;
+    return runIsolated(() => platform.startQueryThread(this.#sqlJs), () => store.db.export(), sql, params, limits);
   }
 
   /** Every phase with its file and status, or those of one file; files in key order. */

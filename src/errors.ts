@@ -88,6 +88,46 @@ export class SourceChangedError extends WorkflowCacheError {
 /** `query()` was given SQL that would change the database, or SQL that SQLite rejects. */
 export class QueryError extends WorkflowCacheError {}
 
+/** `queryIsolated()` stopped a statement that ran past its time limit. */
+export class QueryTimeoutError extends QueryError {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(`the query ran past its time limit of ${timeoutMs} ms and was stopped; narrow it, or raise timeoutMs`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** `queryIsolated()` stopped a statement that returned more rows than its limit. */
+export class QueryRowLimitError extends QueryError {
+  readonly maxRows: number;
+
+  constructor(maxRows: number) {
+    super(`the query returned more than ${maxRows} rows and was stopped; add a LIMIT, or raise maxRows`);
+    this.maxRows = maxRows;
+  }
+}
+
+/** `queryIsolated()` stopped a statement whose rows came to more bytes than its limit. */
+export class QueryResultSizeError extends QueryError {
+  readonly maxBytes: number;
+
+  constructor(maxBytes: number) {
+    super(`the query's result came to more than ${maxBytes} bytes and was stopped; select fewer or smaller values, or raise maxBytes`);
+    this.maxBytes = maxBytes;
+  }
+}
+
+/** `queryIsolated()` stopped a statement that needed more memory than its limit. */
+export class QueryMemoryError extends QueryError {
+  readonly maxMemoryBytes: number;
+
+  constructor(maxMemoryBytes: number, options?: ErrorOptions) {
+    super(`the query needed more than ${maxMemoryBytes} bytes of memory and was stopped; simplify it, or raise maxMemoryBytes`, options);
+    this.maxMemoryBytes = maxMemoryBytes;
+  }
+}
+
 /** The database was written by a newer version of this library; it is left as it is. */
 export class SchemaVersionError extends WorkflowCacheError {
   readonly found: number;

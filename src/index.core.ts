@@ -6,6 +6,10 @@ export {
   DatabaseLockedError,
   describeFailure,
   QueryError,
+  QueryMemoryError,
+  QueryResultSizeError,
+  QueryRowLimitError,
+  QueryTimeoutError,
   RefreshError,
   SchemaVersionError,
   SourceChangedError,
@@ -28,6 +32,7 @@ export { FileTooLargeError } from './sources/source.js';
 export type { ReadLimits, SourceEntry, WorkflowSource } from './sources/source.js';
 export type { SqlJsConfig } from './sqljs.js';
 export type { WorkflowFile } from './store.js';
+export type { QueryLimits } from './query-thread.js';
 export { MemoryStorage } from './storage/memory.js';
 export type { StorageAdapter } from './storage/storage.js';
 export { IndexedDBStorage } from './storage/indexeddb.js';

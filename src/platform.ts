@@ -1,3 +1,4 @@
+import type { QueryThread } from './query-thread.js';
 import type { WorkflowSource } from './sources/source.js';
 import type { SqlJsConfig } from './sqljs.js';
 import type { StorageAdapter } from './storage/storage.js';
@@ -12,4 +13,6 @@ export interface Platform {
   openStorage(path: string): StorageAdapter | Promise<StorageAdapter>;
   /** How sql.js finds its wasm when the caller does not say. */
   sqlJs?: SqlJsConfig;
+  /** A worker for one `queryIsolated()` call, loading sql.js as `sqlJs` says. */
+  startQueryThread(sqlJs: SqlJsConfig): QueryThread;
 }

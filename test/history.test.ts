@@ -98,7 +98,7 @@ describe('cache.history()', () => {
     const storage = new MemoryStorage(old.export());
     old.close();
     const cache = await open({ workflows: new MemorySource({ 'daily.toml': v1 }), storage });
-    expect(cache.query('PRAGMA user_version')[0].user_version).toBe(SCHEMA_VERSION);
+    expect(cache.query('SELECT * FROM pragma_user_version')[0].user_version).toBe(SCHEMA_VERSION);
     expect(cache.query('SELECT count(*) AS n FROM workflow_history')[0].n).toBe(0);
   });
 });

@@ -192,11 +192,11 @@ describe('the schema', () => {
 
   it('records the schema version in PRAGMA user_version', async () => {
     const cache = await caches.openMemory({});
-    expect(cache.query('PRAGMA user_version')).toEqual([{ user_version: SCHEMA_VERSION }]);
+    expect(cache.query('SELECT * FROM pragma_user_version')).toEqual([{ user_version: SCHEMA_VERSION }]);
   });
 
   it("marks the database as ours with PRAGMA application_id 0x57464321", async () => {
     const cache = await caches.openMemory({});
-    expect(cache.query('PRAGMA application_id')).toEqual([{ application_id: 0x57464321 }]);
+    expect(cache.query('SELECT * FROM pragma_application_id')).toEqual([{ application_id: 0x57464321 }]);
   });
 });

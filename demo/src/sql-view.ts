@@ -21,14 +21,14 @@ function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-/** Read-only SQL against the cache's database, with the plan's queries one click away. */
+/** Read-only SQL against a copy of the cache's database, with the plan's queries one click away. */
 export function sqlView(workspace: Workspace): { element: HTMLElement; render: () => void } {
   const input = h('textarea', { class: 'sql', 'data-testid': 'sql-input', spellcheck: 'false', rows: 7, 'aria-label': 'SQL',
     onkeydown: (event: Event) => {
       const key = event as KeyboardEvent;
       if (key.key === 'Enter' && (key.ctrlKey || key.metaKey)) {
         key.preventDefault();
-        run();
+        void run();
       }
     },
   });
@@ -36,16 +36,29 @@ export function sqlView(workspace: Workspace): { element: HTMLElement; render: (
   const results = h('div', { class: 'table-wrap sql-results', 'data-testid': 'sql-results' });
   const count = h('span', { class: 'summary', 'data-testid': 'sql-count' });
 
-  function run(): void {
+  // Each run gets a number: a slow query answered after a newer one started is dropped.
+  let latest = 0;
+
+  /**
+   * Runs the SQL on a copy of the database in a worker, within the default limits: an endless
+   * query is stopped after a few seconds, and the tab stays responsive meanwhile.
+   */
+  async function run(): Promise<void> {
+    const mine = ++latest;
+    results.dataset.state = 'running';
+    count.textContent = 'Running…';
     let rows: Record<string, unknown>[];
     try {
-      rows = workspace.cache.query(input.value);
+      rows = await workspace.cache.queryIsolated(input.value);
     } catch (e) {
+      if (mine !== latest) return;
       error.textContent = e instanceof Error ? e.message : String(e);
       setChildren(results);
       count.textContent = '';
+      results.dataset.state = 'error';
       return;
     }
+    if (mine !== latest) return;
     error.textContent = '';
     count.textContent = `${rows.length} row${rows.length === 1 ? '' : 's'}`;
     const names = rows.length > 0 ? Object.keys(rows[0]) : [];
@@ -53,16 +66,17 @@ export function sqlView(workspace: Workspace): { element: HTMLElement; render: (
       h('thead', {}, h('tr', {}, ...names.map((n) => h('th', { scope: 'col' }, n)))),
       h('tbody', {}, ...rows.map((row) => h('tr', {}, ...names.map((n) => cell(row[n]))))),
     ));
+    results.dataset.state = 'done';
   }
 
   const element = h('div', { class: 'panel-body' },
     h('div', { class: 'presets', 'data-testid': 'sql-presets' }, ...presets.map((p, i) =>
-      h('button', { type: 'button', class: 'chip', 'data-testid': `sql-preset-${i}`, onclick: () => { input.value = p.sql(workspace.selected); run(); } }, p.label),
+      h('button', { type: 'button', class: 'chip', 'data-testid': `sql-preset-${i}`, onclick: () => { input.value = p.sql(workspace.selected); void run(); } }, p.label),
     )),
     input,
     h('div', { class: 'toolbar' },
-      h('button', { type: 'button', class: 'primary', 'data-testid': 'sql-run', onclick: () => run() }, 'Run'),
-      h('span', { class: 'hint' }, 'Ctrl+Enter · read-only: writes are refused'),
+      h('button', { type: 'button', class: 'primary', 'data-testid': 'sql-run', onclick: () => void run() }, 'Run'),
+      h('span', { class: 'hint' }, 'Ctrl+Enter · read-only, on a copy; stopped after 5 s'),
       count,
     ),
     error,

@@ -67,6 +67,25 @@ describe('workflow-cache query', () => {
     expect(result.stderr).toContain('is not a SQLite database');
   });
 
+  test('an endless query is stopped at --timeout, exit 1, naming the option that raises it', async () => {
+    const result = await run(['query', '--db', db, '--timeout', '300', 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('workflow-cache: the query ran past its time limit of 300 ms and was stopped; narrow it, or raise --timeout\n');
+  });
+
+  test('more rows than --max-rows is a failure, not a cut', async () => {
+    const result = await run(['query', '--db', db, '--max-rows', '3', 'SELECT task FROM workflow_phases']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('more than 3 rows and was stopped; add a LIMIT, or raise --max-rows');
+  });
+
+  test('a limit that is not a whole number above 0 exits 2', async () => {
+    const result = await run(['query', '--db', db, '--max-bytes', '0', 'SELECT 1']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--max-bytes must be a whole number above 0, got "0"');
+  });
+
   test('--db is required', async () => {
     const result = await run(['query', 'SELECT 1']);
     expect(result.code).toBe(2);

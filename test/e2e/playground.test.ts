@@ -72,6 +72,11 @@ async function waitSaved(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelector('[data-testid="save-state"]')?.getAttribute('data-state') === 'saved' && document.querySelector('[data-testid="save-state"]')?.textContent !== 'Checking…');
 }
 
+/** Waits until the SQL tab's query, which runs in a worker, has answered or failed. */
+async function sqlAnswered(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="sql-results"]:is([data-state="done"], [data-state="error"])', { state: 'attached' });
+}
+
 const rows = (page: Page) => page.getByTestId('phases-table').locator('tbody tr');
 const nodes = (page: Page) => page.getByTestId('graph').locator('[data-testid="graph-node"]');
 
@@ -178,13 +183,54 @@ describe('the playground', () => {
     const { context, page } = await openPlayground();
     await page.getByTestId('tab-sql').click();
     await page.getByTestId('sql-preset-1').click();
+    await sqlAnswered(page);
     await expect(page.getByTestId('sql-results').locator('tbody tr').count()).resolves.toBe(2);
     await expect(page.getByTestId('sql-results').textContent()).resolves.toContain('parent task not found: backup');
     await page.getByTestId('sql-input').fill('DELETE FROM workflow_phases');
     await page.getByTestId('sql-run').click();
+    await sqlAnswered(page);
     await expect(page.getByTestId('sql-error').textContent()).resolves.toContain('read-only');
     await page.getByTestId('tab-phases').click();
     await expect(rows(page).count()).resolves.toBe(5);
+    await context.close();
+  });
+
+  it('stops an endless SQL query at its time limit, and the tab keeps running meanwhile', async () => {
+    const { context, page } = await openPlayground();
+    await page.getByTestId('tab-sql').click();
+    await page.getByTestId('sql-input').fill('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c');
+    await page.getByTestId('sql-run').click();
+    // A second of timers on the page while the query runs: a blocked tab would fire none.
+    const ticks = await page.evaluate(() => new Promise<number>((done) => {
+      let n = 0;
+      const timer = setInterval(() => n++, 10);
+      setTimeout(() => {
+        clearInterval(timer);
+        done(n);
+      }, 1000);
+    }));
+    expect(ticks).toBeGreaterThan(20);
+    await expect(page.getByTestId('sql-results').getAttribute('data-state')).resolves.toBe('running');
+    await page.getByTestId('tab-lookups').click();
+    await page.getByTestId('lookup-type').fill('transform');
+    await page.getByTestId('lookup-get').click();
+    await expect(page.getByTestId('lookup-result').textContent()).resolves.toContain('data-load:hourly');
+    await page.getByTestId('tab-sql').click();
+    await sqlAnswered(page);
+    await expect(page.getByTestId('sql-error').textContent()).resolves.toContain('time limit of 5000 ms');
+    await page.getByTestId('sql-preset-1').click();
+    await sqlAnswered(page);
+    await expect(page.getByTestId('sql-results').locator('tbody tr').count()).resolves.toBe(2);
+    await context.close();
+  });
+
+  it('stops a SQL query at its result-size limit', async () => {
+    const { context, page } = await openPlayground();
+    await page.getByTestId('tab-sql').click();
+    await page.getByTestId('sql-input').fill('SELECT zeroblob(999999999)');
+    await page.getByTestId('sql-run').click();
+    await sqlAnswered(page);
+    await expect(page.getByTestId('sql-error').textContent()).resolves.toContain('more than 16777216 bytes');
     await context.close();
   });
 
@@ -209,6 +255,7 @@ describe('the playground', () => {
     await expect(nodes(page).locator('text.title').textContent()).resolves.toBe(hostile);
     await page.getByTestId('tab-sql').click();
     await page.getByTestId('sql-preset-0').click();
+    await sqlAnswered(page);
     await expect(page.getByTestId('sql-results').textContent()).resolves.toContain(hostile);
     await expect(page.locator('img').count()).resolves.toBe(0);
     expect(dialogs).toEqual([]);
@@ -289,6 +336,7 @@ describe('the playground', () => {
     const { context, page, outside } = await openPlayground();
     await page.getByTestId('tab-sql').click();
     await page.getByTestId('sql-preset-3').click();
+    await sqlAnswered(page);
     await page.getByTestId('tab-phases').click();
     await page.getByTestId('editor').focus();
     await page.waitForTimeout(300);

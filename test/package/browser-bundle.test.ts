@@ -13,13 +13,15 @@ let outDir: string;
 
 beforeAll(async () => {
   consumer = makeConsumer();
-  consumer.write('index.html', '<!doctype html><script type="module" src="./main.js"></script><pre id="out"></pre>');
+  consumer.write('index.html', '<!doctype html><script type="module" src="./main.js"></script><pre id="out"></pre><pre id="isolated"></pre>');
   consumer.write(
     'main.js',
     `import { WorkflowCache, MemorySource, IndexedDBStorage } from 'workflow-cache';
      const workflows = new MemorySource({ 'f1.toml': '[[phase]]\\ntask = "load"\\nrule = "cron=0 * * * *"\\n[[phase]]\\ntask = "report"\\ndependsOn = "load"\\n' });
      const cache = await WorkflowCache.open({ workflows, storage: new IndexedDBStorage('bundle-test') });
-     document.getElementById('out').textContent = JSON.stringify(cache.children({ type: 'load', meta: 'workflow=f1.toml' }));`,
+     document.getElementById('out').textContent = JSON.stringify(cache.children({ type: 'load', meta: 'workflow=f1.toml' }));
+     const isolated = await cache.queryIsolated('SELECT count(*) AS n FROM workflow_phases').catch((e) => e.message);
+     document.getElementById('isolated').textContent = JSON.stringify(isolated);`,
   );
   outDir = join(consumer.dir, 'dist');
   await build({ root: consumer.dir, logLevel: 'silent', build: { outDir, target: 'es2022' }, configFile: false });
@@ -50,6 +52,20 @@ test('the bundled page opens a cache in Chromium and answers', async () => {
     expect(JSON.parse((await page.textContent('#out'))!)).toEqual([
       { task: 'report', rule: '', dependsOn: 'load', retry: 0, template: '' },
     ]);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+test('the bundled page runs queryIsolated in the worker its bundler built from the package', async () => {
+  const server = await serve(outDir);
+  const browser = await chromium.launch(chromiumLaunchOptions);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`);
+    await page.waitForFunction(() => document.getElementById('isolated')?.textContent !== '');
+    expect(JSON.parse((await page.textContent('#isolated'))!)).toEqual([{ n: 2 }]);
   } finally {
     await browser.close();
     server.close();
