@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 
-/** Where setup/build-saver.ts puts the bundled saver: inside the repo, so it finds node_modules. */
+/** Where setup/build-saver.ts puts the bundled children: inside the repo, so they find node_modules. */
 export const saverFolder = fileURLToPath(new URL('../../../node_modules/.cache/workflow-cache-faults', import.meta.url));
 export const saverPath = `${saverFolder}/saver.mjs`;
+export const memoLookupsPath = `${saverFolder}/memo-lookups.mjs`;
+/** The `workflow-cache` command, bundled from the source. */
+export const cliPath = `${saverFolder}/cli.mjs`;
