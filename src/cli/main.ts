@@ -4,6 +4,7 @@ import { historyCommand } from './history.js';
 import { loadCommand } from './load.js';
 import { queryCommand } from './query.js';
 import { statsCommand } from './stats.js';
+import { printable } from './printable.js';
 import { exitCodeFor, exitCodes } from './usage.js';
 import { validateCommand } from './validate.js';
 import { watchCommand } from './watch.js';
@@ -33,7 +34,7 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       // commander has printed the message or the help already
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
-    process.stderr.write(`workflow-cache: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`workflow-cache: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     return exitCodeFor(error);
   }
 }

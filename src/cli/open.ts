@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { RefreshError, StorageError, WorkflowCacheError } from '../errors.js';
 import type { WorkflowCache } from '../cache.js';
 import { FsSource, WorkflowCache as NodeCache } from '../index.node.js';
+import { printable } from './printable.js';
 import { Progress, withProgress } from './progress.js';
 import { UsageError } from './usage.js';
 
@@ -15,13 +16,13 @@ import { UsageError } from './usage.js';
 export async function openWorkflows(path: string, db?: string): Promise<WorkflowCache> {
   if (db !== undefined) await checkFolder(db);
   const source = await FsSource.open(path);
-  const progress = new Progress(process.stderr, `loading ${path}:`);
+  const progress = new Progress(process.stderr, `loading ${printable(path)}:`);
   try {
     return await NodeCache.open({
       workflows: withProgress(source, progress),
       ...(db === undefined ? {} : { storage: db }),
       onWarning: (warning: WorkflowCacheError) => {
-        if (!(warning instanceof RefreshError)) process.stderr.write(`warning: ${warning.message}\n`);
+        if (!(warning instanceof RefreshError)) process.stderr.write(`warning: ${printable(warning.message)}\n`);
       },
     });
   } finally {
