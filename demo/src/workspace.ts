@@ -146,10 +146,7 @@ export class Workspace {
    * @throws {UnsafeFileKeyError} when a file key is not a safe relative path; nothing changes
    */
   async replace(files: Record<string, string>, image: Uint8Array): Promise<void> {
-    for (const key of Object.keys(files)) {
-      const reason = unsafeKeyReason(key);
-      if (reason !== undefined) throw new UnsafeFileKeyError(key, `${reason}; nothing was imported`);
-    }
+    for (const key of Object.keys(files)) checkFileKey(key);
     await this.flush();
     await this.#cache.close();
     await new IndexedDBStorage(databaseKey).save(image);
