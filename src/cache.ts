@@ -9,7 +9,7 @@ import {
   WorkflowCacheError,
   type LoadFailure,
 } from './errors.js';
-import { readHistory, type WorkflowVersion } from './history.js';
+import { historyRetention, readHistory, type HistoryRetention, type WorkflowVersion } from './history.js';
 import { newDatabase, openImage, UnusableImage } from './image.js';
 import { refreshStore } from './loader.js';
 import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js';
@@ -42,6 +42,8 @@ export interface OpenOptions {
    * file fails to load as too large, without being read. Default: 32 MiB.
    */
   maxFileSize?: number;
+  /** How many earlier versions of each file {@link WorkflowCache.history} keeps. Default: the last 100 per file, none replaced over 365 days ago. */
+  history?: HistoryRetention;
 }
 
 /** How to open a saved database without its workflow files. */
@@ -52,7 +54,7 @@ export interface SavedOptions {
   sqlJs?: SqlJsConfig;
 }
 
-const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning', 'maxFileSize']);
+const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning', 'maxFileSize', 'history']);
 const savedOptionNames = new Set(['storage', 'sqlJs']);
 
 /**
@@ -98,6 +100,7 @@ export class WorkflowCache {
     const platform = this.platform;
     if (!platform) throw new TypeError('import WorkflowCache from "workflow-cache", not from its internal modules');
     checkOptions(options);
+    const retention = historyRetention(options.history);
     const warn = options.onWarning ?? ((w: WorkflowCacheError) => console.warn(`workflow-cache: ${w.message}`));
     const source = typeof options.workflows === 'string' ? await platform.openSource(options.workflows) : options.workflows;
     const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
@@ -136,7 +139,7 @@ export class WorkflowCache {
       throw error;
     }
     // The refresh builds the indexes after the first bulk load, before it saves.
-    const store = new WorkflowStore(db);
+    const store = new WorkflowStore(db, retention);
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#sqlJs = options.sqlJs ?? platform.sqlJs ?? {};
     cache.#unsaved = rebuilt;

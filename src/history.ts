@@ -35,6 +35,54 @@ export const keepVersionSql = `
      FROM workflow_phases WHERE file_path = f.file_path)
   FROM workflow_files f WHERE f.file_path = ? AND f.file_hash != ?`;
 
+/** How much of each file's past the history keeps: without a bound, every edit adds a row forever. */
+export interface HistoryRetention {
+  /** Earlier versions kept per file, the newest ones (the current version is not counted). Default 100; 0 keeps none; `Infinity` keeps all. */
+  maxVersions?: number;
+  /** Earlier versions replaced more than this many days ago are dropped, of every file (removed files too). Default 365; `Infinity` keeps them. */
+  maxAgeDays?: number;
+}
+
+export const defaultRetention: Readonly<Required<HistoryRetention>> = { maxVersions: 100, maxAgeDays: 365 };
+
+/**
+ * The retention asked for, with defaults filled in.
+ * @throws {TypeError} when a value is not a number of versions (a whole number, 0 or more) or of days (above 0)
+ */
+export function historyRetention(options: HistoryRetention | undefined): Required<HistoryRetention> {
+  if (options === undefined) return { ...defaultRetention };
+  if (typeof options !== 'object' || options === null) throw new TypeError('the "history" option must be an object such as { maxVersions: 100, maxAgeDays: 365 }');
+  for (const name of Object.keys(options)) {
+    if (!(name in defaultRetention)) throw new TypeError(`unknown history option "${name}"; expected maxVersions, maxAgeDays`);
+  }
+  const { maxVersions = defaultRetention.maxVersions, maxAgeDays = defaultRetention.maxAgeDays } = options;
+  if (typeof maxVersions !== 'number' || !(maxVersions === Infinity || (Number.isInteger(maxVersions) && maxVersions >= 0))) {
+    throw new TypeError(`history.maxVersions must be a whole number of versions (0 or more) or Infinity, got ${String(maxVersions)}`);
+  }
+  if (typeof maxAgeDays !== 'number' || !(maxAgeDays > 0)) {
+    throw new TypeError(`history.maxAgeDays must be a number of days above 0 or Infinity, got ${String(maxAgeDays)}`);
+  }
+  return { maxVersions, maxAgeDays };
+}
+
+/**
+ * Drops a file's earlier versions beyond the newest `?2`. Parameters: the file key, the number
+ * kept. Through the (file_path, id) index: the cost of a file's own versions, not of the table.
+ */
+export const dropOldVersionsSql = `
+  DELETE FROM workflow_history WHERE file_path = ?1 AND id <= (
+    SELECT id FROM workflow_history WHERE file_path = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)`;
+
+/**
+ * Drops every earlier version replaced before `datetime('now', ?1)` (`?1` such as `-86400 seconds`).
+ * Ids grow in the order versions were replaced, so the versions to drop come first in the table
+ * and the scan stops at the first one kept: nearly free when nothing has expired.
+ */
+export const dropExpiredVersionsSql = `
+  DELETE FROM workflow_history WHERE id < coalesce(
+    (SELECT id FROM workflow_history WHERE replaced_at >= datetime('now', ?1) ORDER BY id LIMIT 1),
+    (SELECT max(id) + 1 FROM workflow_history))`;
+
 /**
  * Every version of a file the database knows, oldest first: those kept in `workflow_history`,
  * then the current one when the file is still loaded. `[]` for a file never loaded.

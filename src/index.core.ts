@@ -24,7 +24,7 @@ export type { LoadFailure } from './errors.js';
 export { emptyPhase, isEmpty, job, topic } from './phase.js';
 export type { Phase, PhaseRecord, Task } from './phase.js';
 export { cronError } from './cron.js';
-export type { VersionPhase, WorkflowVersion } from './history.js';
+export type { HistoryRetention, VersionPhase, WorkflowVersion } from './history.js';
 export type { CacheStats, DatabaseCounts, Operation, OperationStats } from './stats.js';
 export { SCHEMA_VERSION } from './schema.js';
 export { MemorySource } from './sources/memory.js';

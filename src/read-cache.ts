@@ -9,20 +9,45 @@ export interface IndexedPhase {
   dependsJob: string;
 }
 
-/** Phases kept at most, counted over all files: a few files a scheduler is busy with, not the database. */
-const MAX_PHASES = 4096;
+/**
+ * Bytes of phases held at most, over all files: a few files a scheduler is busy with, not the
+ * database. Counted in bytes, not phases, since one phase's template may be megabytes.
+ */
+const MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Keys longer than this are never remembered, by this cache or the store's answers: no real file
+ * key or task comes near it (a path is at most 4,096 bytes), and a caller's huge strings must not
+ * be held after the call.
+ */
+export const MAX_REMEMBERED_KEY = 4096;
 
 /** How many lookups back a second lookup of the same file counts as "again soon". */
 const RECENT_FILES = 64;
 
+/**
+ * About what holding these strings costs: two bytes a character (V8 keeps some strings in one,
+ * others in two) and a fixed cost per object. An estimate to bound memory by, not a measure.
+ */
+export function heldBytes(...strings: string[]): number {
+  let bytes = 64;
+  for (const s of strings) bytes += 2 * s.length;
+  return bytes;
+}
+
+/** What holding a phase costs, as {@link heldBytes} counts. */
+export function phaseBytes(p: Phase): number {
+  return heldBytes(p.task, p.rule, p.dependsOn, p.template);
+}
+
 /** One file's phases by topic and by the topic they run after, each list in file order. */
 class FilePhases {
-  readonly count: number;
+  readonly bytes: number;
   readonly #byTopic = new Map<string, IndexedPhase[]>();
   readonly #byParent = new Map<string, IndexedPhase[]>();
 
-  constructor(phases: readonly IndexedPhase[]) {
-    this.count = phases.length;
+  constructor(phases: readonly IndexedPhase[], bytes: number) {
+    this.bytes = bytes;
     for (const p of phases) {
       add(this.#byTopic, p.topic, p);
       add(this.#byParent, p.dependsTopic, p);
@@ -61,9 +86,9 @@ export class ReadCache {
   /** Least recently used first. */
   readonly #files = new Map<string, FilePhases>();
   readonly #seenOnce = new Set<string>();
-  /** Files with more phases than the cache holds: always asked of SQL. */
+  /** Files whose phases alone would fill the cache: always asked of SQL. */
   readonly #tooLarge = new Set<string>();
-  #phases = 0;
+  #bytes = 0;
   /** The file asked about last: lookups come in runs on one file, which need no reordering. */
   #latest: { file: string; phases: FilePhases } | undefined;
 
@@ -82,25 +107,26 @@ export class ReadCache {
       this.#latest = { file, phases: held };
       return held;
     }
-    if (this.#tooLarge.has(file)) return undefined;
+    if (file.length > MAX_REMEMBERED_KEY || this.#tooLarge.has(file)) return undefined;
     if (!this.#seenOnce.delete(file)) {
       this.#seenOnce.add(file);
       if (this.#seenOnce.size > RECENT_FILES) this.#seenOnce.delete(this.#seenOnce.values().next().value!);
       return undefined;
     }
     const phases = this.#load(file);
-    if (phases.length > MAX_PHASES) {
+    const bytes = phases.reduce((sum, p) => sum + phaseBytes(p.phase), heldBytes(file));
+    if (bytes > MAX_BYTES) {
       this.#tooLarge.add(file);
       return undefined;
     }
-    const loaded = new FilePhases(phases);
+    const loaded = new FilePhases(phases, bytes);
     this.#files.set(file, loaded);
     this.#latest = { file, phases: loaded };
-    this.#phases += loaded.count;
+    this.#bytes += loaded.bytes;
     for (const [oldest, held] of this.#files) {
-      if (this.#phases <= MAX_PHASES) break;
+      if (this.#bytes <= MAX_BYTES) break;
       this.#files.delete(oldest);
-      this.#phases -= held.count;
+      this.#bytes -= held.bytes;
     }
     return loaded;
   }
@@ -109,7 +135,7 @@ export class ReadCache {
     this.#files.clear();
     this.#seenOnce.clear();
     this.#tooLarge.clear();
-    this.#phases = 0;
+    this.#bytes = 0;
     this.#latest = undefined;
   }
 }

@@ -1,7 +1,7 @@
 import type { LoadFailure } from './errors.js';
-import { keepVersionSql } from './history.js';
+import { defaultRetention, dropExpiredVersionsSql, dropOldVersionsSql, keepVersionSql, type HistoryRetention } from './history.js';
 import { dependency, type Phase, type PhaseRecord } from './phase.js';
-import { ReadCache, type IndexedPhase } from './read-cache.js';
+import { heldBytes, MAX_REMEMBERED_KEY, phaseBytes, ReadCache, type IndexedPhase } from './read-cache.js';
 import { indexes } from './schema.js';
 import type { Database, Statement } from './sqljs.js';
 import type { CheckedPhase } from './status.js';
@@ -59,8 +59,12 @@ const lookups = {
   wholeFile: `SELECT ${phaseColumns}, topic, job, depends_topic, depends_job, position FROM workflow_phases WHERE file_path = ?`,
 };
 
-/** Answers remembered at most: a scheduler asks about few tasks over and over; beyond, start over. */
-const MAX_ANSWERS = 4096;
+/**
+ * Bytes of answers remembered at most (keys and phases, as {@link heldBytes} counts them): a
+ * scheduler asks about few tasks over and over; beyond, start over. In bytes, not answers,
+ * since a caller's meta or a phase's template may be megabytes each.
+ */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /**
  * The SQL behind the cache: every statement prepared once and kept, since preparing costs more
@@ -71,13 +75,17 @@ export class WorkflowStore {
   readonly #statements = new Map<string, Statement>();
   /** Answers to lookups by a caller's key, dropped whenever phases are written or removed. */
   readonly #answers = new Map<string, Phase>();
+  #answerBytes = 0;
   /** Phases of files asked about again soon, dropped with the answers. */
   /** Set once the indexes are known to exist: checking costs queries at every refresh. */
   #indexed = false;
   readonly #reads = new ReadCache((file) => inFileOrder(this.#allValues(lookups.wholeFile, [file]), 9).map(toIndexedPhase));
+  /** How much history {@link writeFile} and {@link removeFile} keep. */
+  readonly #retention: Required<HistoryRetention>;
 
-  constructor(db: Database) {
+  constructor(db: Database, retention: Required<HistoryRetention> = defaultRetention) {
     this.db = db;
+    this.#retention = retention;
   }
 
   /** The first phase of `file` with this topic (and job, when not `''`), in file order; may be shared: copy it before handing it out. */
@@ -110,10 +118,17 @@ export class WorkflowStore {
     return this.#answers.get(key);
   }
 
-  /** Remembers a lookup's answer until the next write; the caller must not change `phase` after. */
+  /** Remembers a lookup's answer until the next write (not under a huge key); the caller must not change `phase` after. */
   remember(key: string, phase: Phase): void {
-    if (this.#answers.size >= MAX_ANSWERS) this.#answers.clear();
+    if (key.length > MAX_REMEMBERED_KEY) return;
+    const bytes = heldBytes(key) + phaseBytes(phase);
+    if (bytes > MAX_ANSWER_BYTES) return;
+    if (this.#answerBytes + bytes > MAX_ANSWER_BYTES) {
+      this.#answers.clear();
+      this.#answerBytes = 0;
+    }
     this.#answers.set(key, phase);
+    this.#answerBytes += bytes;
   }
 
   /** Every phase with its file and status, files in key order, phases in file order. */
@@ -170,7 +185,7 @@ export class WorkflowStore {
   /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
   writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
     this.#forgetAnswers();
-    this.#run(keepVersionSql, [file, hash]);
+    this.#keepVersion(file, hash);
     this.#run(
       `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms, version)
        VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?, ?)
@@ -223,7 +238,7 @@ export class WorkflowStore {
   removeFile(file: string): boolean {
     this.#forgetAnswers();
     const loaded = this.fileState(file) !== undefined;
-    if (loaded) this.#run(keepVersionSql, [file, '']);
+    if (loaded) this.#keepVersion(file, '');
     this.#run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#run('DELETE FROM workflow_files WHERE file_path = ?', [file]);
     this.#run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
@@ -274,8 +289,20 @@ export class WorkflowStore {
     this.db.close();
   }
 
+  /** Copies the file's current version into the history, then drops what the retention no longer keeps. */
+  #keepVersion(file: string, newHash: string): void {
+    this.#run(keepVersionSql, [file, newHash]);
+    if (this.db.getRowsModified() === 0) return;
+    const { maxVersions, maxAgeDays } = this.#retention;
+    if (maxVersions !== Infinity) this.#run(dropOldVersionsSql, [file, maxVersions]);
+    // In whole seconds: SQLite reads no exponent in a modifier, and beyond 30,000 years nothing expires.
+    const seconds = Math.ceil(maxAgeDays * 86_400);
+    if (seconds < 1e12) this.#run(dropExpiredVersionsSql, [`-${seconds} seconds`]);
+  }
+
   #forgetAnswers(): void {
     this.#answers.clear();
+    this.#answerBytes = 0;
     this.#reads.clear();
   }
 

@@ -64,10 +64,30 @@ const importInput = h('input', { type: 'file', accept: '.sqlite,.db,.sqlite3,app
 });
 const tomlInput = h('input', { type: 'file', accept: '.toml,text/plain', multiple: true, hidden: true, 'data-testid': 'toml-file', onchange: () => { void addTomlFiles(tomlInput.files); tomlInput.value = ''; } });
 
+/** Runs an export; one that refuses (a file key unsafe in an archive) says why in the page. */
+function exportOrExplain(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    notify(`Nothing was downloaded: ${(error as Error)?.message ?? error}`, 'error');
+  }
+}
+
 async function addTomlFiles(list: FileList | null | undefined): Promise<void> {
   const chosen = [...(list ?? [])];
-  for (const file of chosen) workspace.put(file.name, await file.text());
-  if (chosen.length > 0) notify(`Added ${chosen.map((f) => f.name).join(', ')}.`);
+  const added: string[] = [];
+  const refused: string[] = [];
+  for (const file of chosen) {
+    try {
+      workspace.put(file.name, await file.text());
+      added.push(file.name);
+    } catch (error) {
+      refused.push((error as Error).message);
+    }
+  }
+  const addedText = added.length > 0 ? `Added ${added.join(', ')}.` : '';
+  if (refused.length > 0) notify(`Not added: ${refused.join('; ')}. ${addedText}`.trim(), 'error');
+  else if (addedText) notify(addedText);
 }
 
 setChildren(app,
@@ -77,7 +97,7 @@ setChildren(app,
       saveState,
       h('button', { type: 'button', 'data-testid': 'toml-open', onclick: () => tomlInput.click() }, 'Open .toml'),
       h('button', { type: 'button', 'data-testid': 'export-toml', title: 'The selected file', onclick: () => exportWorkflow(workspace, workspace.selected) }, 'Download .toml'),
-      h('button', { type: 'button', 'data-testid': 'export-all-toml', title: 'Every file, in folders, as one .tar', onclick: () => exportAllWorkflows(workspace) }, 'Download all'),
+      h('button', { type: 'button', 'data-testid': 'export-all-toml', title: 'Every file, in folders, as one .tar', onclick: () => exportOrExplain(() => exportAllWorkflows(workspace)) }, 'Download all'),
       h('button', { type: 'button', 'data-testid': 'export-sqlite', onclick: () => exportDatabase(workspace) }, 'Export .sqlite'),
       h('button', { type: 'button', 'data-testid': 'import-sqlite', onclick: () => importInput.click() }, 'Import .sqlite'),
       importInput,

@@ -2,11 +2,18 @@
  * A tar archive (ustar) of text files: one download that keeps the folder layout of the file
  * keys (`group/f3.toml`), and that `tar -xf` unpacks on any system.
  */
+import { checkFileKey } from '../../src/safe-key.js';
+
 const BLOCK = 512;
 const utf8 = new TextEncoder();
 
-/** The archive of `files`, key to text, in key order. */
+/**
+ * The archive of `files`, key to text, in key order.
+ * @throws {UnsafeFileKeyError} when a key is not a safe relative path (`../x.toml`, `/abs.toml`):
+ * unpacked, it would write outside the folder
+ */
 export function tarArchive(files: ReadonlyMap<string, string>): Uint8Array {
+  for (const key of files.keys()) checkFileKey(key);
   const parts: Uint8Array[] = [];
   const mtime = Math.floor(Date.now() / 1000);
   for (const key of [...files.keys()].sort()) {

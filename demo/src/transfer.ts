@@ -1,5 +1,6 @@
 import { stringify } from 'smol-toml';
 import { WorkflowCache, type SqlJsConfig, type StorageAdapter } from '../../src/index.browser.js';
+import { unsafeKeyReason, UnsafeFileKeyError } from '../../src/safe-key.js';
 import { download } from './dom.js';
 import { tarArchive } from './tar.js';
 import type { Workspace } from './workspace.js';
@@ -31,7 +32,9 @@ export function exportWorkflow(workspace: Workspace, key: string): void {
  * exactly workflow-cache's (a planted trigger or view never runs); when it is not a usable
  * workflow-cache database the workspace is left exactly as it was.
  * @returns the file keys imported
- * @throws {ImportRejected} when the file is not a workflow-cache database
+ * @throws {ImportRejected} when the file is not a workflow-cache database, or holds a file key
+ * that is not a safe relative path (`../../x.toml`, `/abs.toml`): it would be written outside
+ * the folder a `.tar` download is unpacked in
  */
 export async function importDatabase(workspace: Workspace, file: File, sqlJs: SqlJsConfig): Promise<string[]> {
   const image = new Uint8Array(await file.arrayBuffer());
@@ -45,6 +48,10 @@ export async function importDatabase(workspace: Workspace, file: File, sqlJs: Sq
   }
   try {
     const files = workflowTexts(saved);
+    for (const key of Object.keys(files)) {
+      const reason = unsafeKeyReason(key);
+      if (reason !== undefined) throw new ImportRejected(`${file.name}: ${new UnsafeFileKeyError(key, reason).message}; nothing was imported`);
+    }
     await workspace.replace(files, image);
     return Object.keys(files);
   } finally {

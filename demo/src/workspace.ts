@@ -7,6 +7,7 @@ import {
   type SqlJsConfig,
   type WorkflowCacheError,
 } from '../../src/index.browser.js';
+import { checkFileKey, unsafeKeyReason, UnsafeFileKeyError } from '../../src/safe-key.js';
 import { starterFiles } from './starter.js';
 
 /** The IndexedDB keys: the database image (the library's) and the workflow texts (ours). */
@@ -52,6 +53,11 @@ export class Workspace {
     const workspace = new Workspace(sqlJs);
     const saved = (await get(filesKey)) as SavedFiles | undefined;
     workspace.#fill(saved?.files ?? starterFiles, saved?.selected);
+    // Kept from a session before keys were checked: shown, so the user can rename them.
+    for (const key of workspace.files.keys()) {
+      const reason = unsafeKeyReason(key);
+      if (reason !== undefined) workspace.warnings.push(`${new UnsafeFileKeyError(key, reason).message}; rename it before downloading all files`);
+    }
     await workspace.#openCache();
     if (!saved) await workspace.#saveFiles();
     return workspace;
@@ -83,17 +89,25 @@ export class Workspace {
     this.#schedule();
   }
 
-  /** Adds a file, or replaces one with that name, and selects it. */
+  /**
+   * Adds a file, or replaces one with that name, and selects it.
+   * @throws {UnsafeFileKeyError} when the name is not a safe relative path; nothing changes
+   */
   put(key: string, text: string): void {
+    checkFileKey(key);
     this.edit(key, text);
     this.select(key);
   }
 
-  /** @throws {Error} when the new name is empty or taken */
+  /**
+   * @throws {Error} when the new name is empty or taken
+   * @throws {UnsafeFileKeyError} when it is not a safe relative path (`../x.toml`, `/abs.toml`)
+   */
   rename(from: string, to: string): void {
     const name = to.trim();
     if (name === from) return;
     if (name === '') throw new Error('a file name must not be empty');
+    checkFileKey(name);
     if (this.files.has(name)) throw new Error(`there is already a file named ${name}`);
     const text = this.files.get(from) ?? '';
     this.remove(from);
@@ -129,8 +143,10 @@ export class Workspace {
   /**
    * Starts over from a database image that has been checked, and the workflow texts taken
    * from it: both replace what IndexedDB held.
+   * @throws {UnsafeFileKeyError} when a file key is not a safe relative path; nothing changes
    */
   async replace(files: Record<string, string>, image: Uint8Array): Promise<void> {
+    for (const key of Object.keys(files)) checkFileKey(key);
     await this.flush();
     await this.#cache.close();
     await new IndexedDBStorage(databaseKey).save(image);

@@ -4,6 +4,7 @@ import type { WorkflowVersion } from '../history.js';
 import { diffVersions, type VersionDiff } from '../version-diff.js';
 import type { Finish } from './finish.js';
 import { openDatabaseFile } from './open.js';
+import { printable } from './printable.js';
 import { columns } from './report.js';
 import { exitCodes, UsageError, wholeNumber } from './usage.js';
 
@@ -40,16 +41,17 @@ function formatHistory(key: string, versions: readonly WorkflowVersion[], change
     v.replacedAt === null ? 'current' : `replaced ${v.replacedAt}`,
     `${v.phases.length} phase${v.phases.length === 1 ? '' : 's'}`,
   ]);
-  const lines = [`${key}: ${versions.length} version${versions.length === 1 ? '' : 's'}`, ...columns(rows).map((l) => `  ${l}`)];
+  const lines = [`${printable(key)}: ${versions.length} version${versions.length === 1 ? '' : 's'}`, ...columns(rows).map((l) => `  ${l}`)];
   const last = versions[versions.length - 1];
-  if (last && last.replacedAt !== null) lines.push(`  (removed ${last.replacedAt})`);
+  if (last && last.replacedAt !== null) lines.push(`  (removed ${printable(last.replacedAt)})`);
   for (const c of changes) {
     lines.push('', `v${c.from} → v${c.to}:`);
     for (const p of c.added) lines.push(`  + ${describe(p)}`);
     for (const p of c.removed) lines.push(`  - ${describe(p)}`);
     for (const ch of c.changed) {
-      lines.push(`  ~ ${ch.key}`);
-      for (const field of ch.fields) lines.push(`      ${field}: ${JSON.stringify(ch.before[field])} → ${JSON.stringify(ch.after[field])}`);
+      lines.push(`  ~ ${printable(ch.key)}`);
+      // JSON.stringify shows C0 controls as escapes, but not C1 controls or bidi overrides.
+      for (const field of ch.fields) lines.push(`      ${field}: ${printable(JSON.stringify(ch.before[field]))} → ${printable(JSON.stringify(ch.after[field]))}`);
     }
     if (c.added.length + c.removed.length + c.changed.length === 0) lines.push('  no phase changed');
   }
@@ -57,7 +59,7 @@ function formatHistory(key: string, versions: readonly WorkflowVersion[], change
 }
 
 function describe(p: { task: string; dependsOn: string; rule: string }): string {
-  return [p.task, p.dependsOn && `dependsOn=${p.dependsOn}`, p.rule && `rule=${p.rule}`].filter(Boolean).join('  ');
+  return printable([p.task, p.dependsOn && `dependsOn=${p.dependsOn}`, p.rule && `rule=${p.rule}`].filter(Boolean).join('  '));
 }
 
 /** The pairs to compare: the one asked for, or each version with the one before. */

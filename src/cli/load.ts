@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
+import { printable } from './printable.js';
 import { clean, formatSummary, summarize } from './report.js';
 import { exitCodes } from './usage.js';
 
@@ -14,7 +15,7 @@ export function loadCommand(finish: Finish): Command {
       try {
         const summary = summarize(cache);
         const where = options.db === undefined ? 'memory only (pass --db <file> to keep it)' : options.db;
-        process.stdout.write(`loaded ${path} into ${where}\n${formatSummary(summary)}\n`);
+        process.stdout.write(`loaded ${printable(path)} into ${printable(where)}\n${formatSummary(summary)}\n`);
         finish(clean(summary) ? exitCodes.ok : exitCodes.problems);
       } finally {
         await cache.close();

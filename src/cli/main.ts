@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { graphCommand } from './graph.js';
 import { historyCommand } from './history.js';
 import { loadCommand } from './load.js';
+import { printable } from './printable.js';
 import { queryCommand } from './query.js';
 import { serveCommand } from './serve.js';
 import { statsCommand } from './stats.js';
@@ -34,7 +35,7 @@ export async function main(argv: readonly string[], version: string): Promise<nu
       // commander has printed the message or the help already
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
-    process.stderr.write(`workflow-cache: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`workflow-cache: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     return exitCodeFor(error);
   }
 }

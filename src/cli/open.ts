@@ -5,6 +5,7 @@ import type { WorkflowCache } from '../cache.js';
 import { WorkflowCache as NodeCache } from '../index.node.js';
 import { openSource, openStorage } from '../open-location.js';
 import { isObjectUrl } from '../s3/s3-url.js';
+import { printable } from './printable.js';
 import { Progress, withProgress } from './progress.js';
 import { UsageError } from './usage.js';
 
@@ -18,13 +19,13 @@ import { UsageError } from './usage.js';
 export async function openWorkflows(path: string, db?: string): Promise<WorkflowCache> {
   if (db !== undefined && !isObjectUrl(db)) await checkFolder(db);
   const source = await openSource(path);
-  const progress = new Progress(process.stderr, `loading ${path}:`);
+  const progress = new Progress(process.stderr, `loading ${printable(path)}:`);
   try {
     return await NodeCache.open({
       workflows: withProgress(source, progress),
       ...(db === undefined ? {} : { storage: db }),
       onWarning: (warning: WorkflowCacheError) => {
-        if (!(warning instanceof RefreshError)) process.stderr.write(`warning: ${warning.message}\n`);
+        if (!(warning instanceof RefreshError)) process.stderr.write(`warning: ${printable(warning.message)}\n`);
       },
     });
   } finally {

@@ -3,6 +3,7 @@ import { QueryMemoryError, QueryResultSizeError, QueryRowLimitError, QueryTimeou
 import { defaultLimits, type QueryLimits } from '../query-thread.js';
 import type { Finish } from './finish.js';
 import { openDatabaseFile } from './open.js';
+import { printable } from './printable.js';
 import { columns } from './report.js';
 import { exitCodes, UsageError } from './usage.js';
 
@@ -63,9 +64,11 @@ function withOptionNames(error: unknown): unknown {
 /** Rows as an aligned table with a header, then the row count. */
 function formatTable(rows: readonly Record<string, unknown>[]): string {
   if (rows.length === 0) return '(0 rows)';
-  const names = Object.keys(rows[0]);
-  const numeric = names.map((name) => rows.every((row) => typeof row[name] === 'number' || row[name] === null));
-  const body = rows.map((row) => names.map((name) => cell(row[name])));
+  const keys = Object.keys(rows[0]);
+  const numeric = keys.map((key) => rows.every((row) => typeof row[key] === 'number' || row[key] === null));
+  // Made printable before the rule is measured, so it is as wide as what is shown.
+  const names = keys.map(printable);
+  const body = rows.map((row) => keys.map((key) => cell(row[key])));
   const rule = names.map((name, i) => '-'.repeat(Math.max(name.length, ...body.map((r) => r[i].length))));
   const lines = columns([names, rule, ...body], numeric);
   return [...lines, `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n');
@@ -74,7 +77,7 @@ function formatTable(rows: readonly Record<string, unknown>[]): string {
 function cell(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (value instanceof Uint8Array) return `<blob ${value.length} bytes>`;
-  return String(value);
+  return printable(String(value));
 }
 
 function jsonValue(_key: string, value: unknown): unknown {

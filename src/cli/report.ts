@@ -2,6 +2,7 @@ import type { LoadFailure } from '../errors.js';
 import { describeFailure } from '../errors.js';
 import type { WorkflowCache } from '../cache.js';
 import { taskKey, type PhaseRecord } from '../phase.js';
+import { printable } from './printable.js';
 
 /** A phase with a problem, as the commands list it. */
 export interface Problem {
@@ -53,13 +54,14 @@ export function formatProblems(summary: Pick<Summary, 'problems' | 'failures'>):
   }
   if (summary.failures.length > 0) {
     lines.push('failed files:');
-    lines.push(...summary.failures.map((f) => `  ${describeFailure(f)}`));
+    lines.push(...summary.failures.map((f) => `  ${printable(describeFailure(f))}`));
   }
   return lines;
 }
 
-/** Rows of cells padded into aligned columns; the last column is not padded. */
-export function columns(rows: readonly (readonly string[])[], alignRight: readonly boolean[] = []): string[] {
+/** Rows of cells, each made {@link printable}, padded into aligned columns; the last column is not padded. */
+export function columns(cells: readonly (readonly string[])[], alignRight: readonly boolean[] = []): string[] {
+  const rows = cells.map((row) => row.map(printable));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   return rows.map((row) =>

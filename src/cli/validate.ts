@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
+import { printable } from './printable.js';
 import { clean, formatSummary, summarize } from './report.js';
 import { exitCodes } from './usage.js';
 
@@ -17,7 +18,7 @@ export function validateCommand(finish: Finish): Command {
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ ok, ...summary }, null, 2)}\n`);
         } else {
-          process.stdout.write(`${path}: ${ok ? 'ok' : 'problems found'}\n${formatSummary(summary)}\n`);
+          process.stdout.write(`${printable(path)}: ${ok ? 'ok' : 'problems found'}\n${formatSummary(summary)}\n`);
         }
         finish(ok ? exitCodes.ok : exitCodes.problems);
       } finally {

@@ -3,6 +3,7 @@ import { describeFailure } from '../errors.js';
 import { watchWorkflows, type Reload } from '../watch.js';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
+import { printable } from './printable.js';
 import { formatProblems, problemsOf, summarize } from './report.js';
 import { exitCodes, wholeNumber } from './usage.js';
 
@@ -19,7 +20,7 @@ export function watchCommand(finish: Finish): Command {
       const watcher = await watchWorkflows(cache, path, { poll: options.poll ?? false, pollIntervalMs: options.interval });
       const out = (line: string) => process.stdout.write(`${line}\n`);
       out(
-        `watching ${path} (${start.files} files, ${start.phases} phases, ${start.problems.length} with problems, ` +
+        `watching ${printable(path)} (${start.files} files, ${start.phases} phases, ${start.problems.length} with problems, ` +
           `${start.failures.length} failed files; ${watcher.mode}); Ctrl-C stops`,
       );
       for (const line of formatProblems(start)) out(line);
@@ -28,13 +29,13 @@ export function watchCommand(finish: Finish): Command {
         const now = cache.stats();
         const reloaded = reload.changed.filter((k) => !k.startsWith('-')).flatMap((k) => cache.phases(k));
         out(
-          `${time()} ${reload.changed.length > 0 ? `reloaded ${reload.changed.join(', ')}` : 'no file reloaded'}: ${now.phases} phases, ` +
+          `${time()} ${reload.changed.length > 0 ? `reloaded ${reload.changed.map(printable).join(', ')}` : 'no file reloaded'}: ${now.phases} phases, ` +
             `${now.problems} with problems, ${now.failedFiles} failed files`,
         );
         for (const line of formatProblems({ problems: problemsOf(reloaded), failures: [] })) out(`  ${line}`);
-        for (const f of reload.failures) out(`  failed: ${describeFailure(f)}`);
+        for (const f of reload.failures) out(`  failed: ${printable(describeFailure(f))}`);
       });
-      watcher.onError((error) => out(`${time()} error: ${error instanceof Error ? error.message : String(error)}`));
+      watcher.onError((error) => out(`${time()} error: ${printable(error instanceof Error ? error.message : String(error))}`));
       await stopSignal();
       await watcher.stop();
       await cache.close();

@@ -1,5 +1,5 @@
-// Bundles the child processes (fixtures/saver.ts, fixtures/open-planted.ts, fixtures/open-cache.ts,
-// with the library source) into one .mjs each that plain Node runs, since Node 20 cannot run
+// Bundles the child processes (fixtures/saver.ts, open-planted.ts, open-cache.ts, memo-lookups.ts,
+// the command line, each with the library source) into .mjs files that plain Node runs, since Node 20 cannot run
 // TypeScript; packages stay external, found in node_modules.
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -19,6 +19,8 @@ export default async function buildSaver(): Promise<void> {
           saver: fileURLToPath(new URL('../fixtures/saver.ts', import.meta.url)),
           'open-planted': fileURLToPath(new URL('../fixtures/open-planted.ts', import.meta.url)),
           'open-cache': fileURLToPath(new URL('../fixtures/open-cache.ts', import.meta.url)),
+          'memo-lookups': fileURLToPath(new URL('../fixtures/memo-lookups.ts', import.meta.url)),
+          cli: fileURLToPath(new URL('../../../src/cli.ts', import.meta.url)),
         },
         formats: ['es'],
         fileName: (_format, name) => `${name}.mjs`,

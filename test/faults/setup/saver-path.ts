@@ -5,3 +5,6 @@ export const saverFolder = fileURLToPath(new URL('../../../node_modules/.cache/w
 export const saverPath = `${saverFolder}/saver.mjs`;
 export const openPlantedPath = `${saverFolder}/open-planted.mjs`;
 export const openCachePath = `${saverFolder}/open-cache.mjs`;
+export const memoLookupsPath = `${saverFolder}/memo-lookups.mjs`;
+/** The `workflow-cache` command, bundled from the source. */
+export const cliPath = `${saverFolder}/cli.mjs`;
