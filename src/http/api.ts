@@ -3,6 +3,7 @@ import { graphFormats, renderGraph, workflowGraph, type GraphFormat } from '../g
 import type { WorkflowCache } from '../cache.js';
 import { MemorySource } from '../sources/memory.js';
 import { RefreshError, SourceChangedError, StorageError, WorkflowPathError } from '../errors.js';
+import { unsafeKeyReason } from '../safe-key.js';
 import { etagOf, matches } from './etag.js';
 import { openApiDocument } from './openapi.js';
 import { HttpProblem, problem } from './problem.js';
@@ -259,16 +260,9 @@ function decodeKey(raw: string): string {
   }
 }
 
-/** A relative file key: no absolute path, no `.` or `..` segment, no empty segment, no control character. */
+/** The key, when it is a safe relative file key (see {@link unsafeKeyReason}); else a 400. */
 function checkedKey(key: string): string {
-  const why =
-    key === '' ? 'it is empty'
-    : key.startsWith('/') ? 'it is an absolute path'
-    : key.includes('\\') ? 'it has a backslash'
-    : /[\u0000-\u001f\u007f]/.test(key) ? 'it has a control character'
-    : key.split('/').some((s) => s === '') ? 'it has an empty segment'
-    : key.split('/').some((s) => s === '.' || s === '..') ? 'it has a . or .. segment'
-    : undefined;
+  const why = unsafeKeyReason(key);
   if (why !== undefined) throw new HttpProblem(400, `${JSON.stringify(key)} is not a file key: ${why}`);
   return key;
 }

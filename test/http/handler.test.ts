@@ -175,11 +175,12 @@ describe('ETags', () => {
 
 describe('untrusted input', () => {
   it.each([
-    ['/files/..%2F..%2Fetc%2Fpasswd', 400, '"../../etc/passwd" is not a file key: it has a . or .. segment'],
+    ['/files/..%2F..%2Fetc%2Fpasswd', 400, '"../../etc/passwd" is not a file key: it has a ".." segment, which leaves its folder'],
     ['/files/%2Fetc%2Fpasswd', 400, '"/etc/passwd" is not a file key: it is an absolute path'],
     ['/files/a%00.toml', 400, '"a\\u0000.toml" is not a file key: it has a control character'],
-    ['/files/a%2F%2Fb.toml', 400, '"a//b.toml" is not a file key: it has an empty segment'],
-    ['/files/a%5Cb.toml', 400, '"a\\\\b.toml" is not a file key: it has a backslash'],
+    ['/files/a%2F%2Fb.toml', 400, '"a//b.toml" is not a file key: it has an empty segment (two slashes together, or a slash at the end)'],
+    ['/files/a%5Cb.toml', 400, '"a\\\\b.toml" is not a file key: it has a backslash, a folder separator on Windows'],
+    ['/files/C%3A%2Fx.toml', 400, '"C:/x.toml" is not a file key: it starts with a drive letter'],
     ['/files/%zz', 400, 'the file key in the path is not valid percent-encoding: %zz'],
     ['/files/nothing.toml', 404, 'no loaded file nothing.toml; GET /files lists them'],
     ['/graph/orders.toml?format=svg', 400, 'format must be one of mermaid, dot, json; got "svg"'],
