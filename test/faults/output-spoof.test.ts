@@ -10,8 +10,17 @@ import { tempFolder } from './helpers.js';
 import { cliPath } from './setup/saver-path.js';
 
 const fakeSummary = 'files: 999 loaded, 0 failed';
-/** A file whose name, printed raw, adds the line `files: 999 loaded, 0 failed`. */
+/**
+ * A file whose name, printed raw, adds the line `files: 999 loaded, 0 failed`. A control byte in a
+ * path fails the file, as in Go (url.Parse), so it shows in the failed files list.
+ */
 const evilName = `evil\n${fakeSummary}\n.toml`;
+/** One that loads (no ASCII control byte), with line separators and a bidi override instead. */
+const loadedEvilName = `evil\u2028${fakeSummary}\u2028\u202e.toml`;
+/** How both are printed. */
+const evilShown = 'evil\\nfiles: 999 loaded, 0 failed\\n.toml';
+const loadedEvilShown = 'evil\\u2028files: 999 loaded, 0 failed\\u2028\\u202e.toml';
+const refusedPath = 'a path the Go cache cannot read (url.Parse: net/url: invalid control character in URL); rename it';
 const clearScreen = '\u001b[2J\u001b[H';
 const retitle = '\u001b]0;pwned\u0007';
 /** C1 CSI (a CSI by itself on 8-bit terminals) and a right-to-left override. */
@@ -40,9 +49,12 @@ async function hostileWorkflows(): Promise<string> {
   const workflows = join(folder, 'workflows');
   await mkdir(workflows);
   // A problem (a missing parent) puts the name in the problems list.
+  await writeFile(join(workflows, loadedEvilName), '[[phase]]\ntask = "x"\ndependsOn = "nobody"\n');
+  // Names with control bytes fail to load, so they are in the failed files list.
   await writeFile(join(workflows, evilName), '[[phase]]\ntask = "x"\ndependsOn = "nobody"\n');
-  // A syntax error puts the name in the failed files list.
   await writeFile(join(workflows, `bad${clearScreen}.toml`), 'bad = [');
+  // A syntax error puts the name in the failed files list with its line.
+  await writeFile(join(workflows, `syntax\u202e.toml`), 'bad = [');
   const esc = (s: string) => JSON.stringify(s); // TOML basic strings take JSON's escapes
   await writeFile(
     join(workflows, 'ansi.toml'),
@@ -67,9 +79,11 @@ describe('text output shows hostile names and values as escapes', () => {
       expect(run.code, run.stderr).toBe(1);
       expectNoSpoofing(run.stdout);
       expectNoSpoofing(run.stderr);
-      expect(run.stdout.split('\n').filter((line) => line.startsWith('files:'))).toEqual(['files: 2 loaded, 1 failed']);
-      expect(run.stdout).toMatch(/\n {2}evil\\nfiles: 999 loaded, 0 failed\\n\.toml +x +parent task not found: nobody\n/);
-      expect(run.stdout).toContain('  bad\\x1b[2J\\x1b[H.toml:1:');
+      expect(run.stdout.split('\n').filter((line) => line.startsWith('files:'))).toEqual(['files: 2 loaded, 3 failed']);
+      expect(run.stdout.split('\n').some((line) => line.startsWith(`  ${loadedEvilShown}  x  `) && line.endsWith('  parent task not found: nobody'))).toBe(true);
+      expect(run.stdout).toContain(`\n  ${evilShown}: ${refusedPath}\n`);
+      expect(run.stdout).toContain(`\n  bad\\x1b[2J\\x1b[H.toml: ${refusedPath}\n`);
+      expect(run.stdout).toContain('  syntax\\u202e.toml:1:');
       expect(run.stdout).toContain('next  parent task not found: \\x1b]0;pwned\\x07gone');
     }
   });
@@ -78,9 +92,9 @@ describe('text output shows hostile names and values as escapes', () => {
     const folder = await hostileWorkflows();
     const run = await cli(['validate', 'workflows', '--json'], folder);
     const report = JSON.parse(run.stdout) as { problems: { file: string; status: string }[]; failures: { file: string }[] };
-    expect(report.problems.map((p) => p.file)).toContain(evilName);
+    expect(report.problems.map((p) => p.file)).toContain(loadedEvilName);
     expect(report.problems.map((p) => p.status)).toContain(`parent task not found: ${retitle}gone`);
-    expect(report.failures.map((f) => f.file)).toEqual([`bad${clearScreen}.toml`]);
+    expect(report.failures.map((f) => f.file)).toEqual([`bad${clearScreen}.toml`, evilName, 'syntax\u202e.toml']);
   });
 
   test('query: cells and column names escaped, the table still aligned; --json exact', async () => {
@@ -98,19 +112,19 @@ describe('text output shows hostile names and values as escapes', () => {
     expect(row.indexOf('\\x1b[2J')).toBe(lines[0].indexOf('task'));
     const json = await cli(['query', '--db', 'db.sqlite', '--json', sql], folder);
     const rows = JSON.parse(json.stdout) as Record<string, string>[];
-    expect(rows.map((r) => r.file_path)).toContain(evilName);
+    expect(rows.map((r) => r.file_path)).toContain(loadedEvilName);
     expect(rows.map((r) => r[`${retitle}t`])).toContain(`${retitle}${c1AndBidi}`);
   });
 
   test('history: the file key, phases and changed values escaped', async () => {
     const folder = await hostileWorkflows();
     await cli(['load', 'workflows', '--db', 'db.sqlite'], folder);
-    await writeFile(join(folder, 'workflows', evilName), `[[phase]]\ntask = "x"\ndependsOn = "nobody"\ntemplate = ${JSON.stringify(c1AndBidi)}\n`);
+    await writeFile(join(folder, 'workflows', loadedEvilName), `[[phase]]\ntask = "x"\ndependsOn = "nobody"\ntemplate = ${JSON.stringify(c1AndBidi)}\n`);
     await cli(['load', 'workflows', '--db', 'db.sqlite'], folder);
-    const run = await cli(['history', evilName, '--db', 'db.sqlite'], folder);
+    const run = await cli(['history', loadedEvilName, '--db', 'db.sqlite'], folder);
     expect(run.code, run.stderr).toBe(0);
     expectNoSpoofing(run.stdout);
-    expect(run.stdout).toMatch(/^evil\\nfiles: 999 loaded, 0 failed\\n\.toml: 2 versions\n/);
+    expect(run.stdout.startsWith(`${loadedEvilShown}: 2 versions\n`)).toBe(true);
     expect(run.stdout).toContain('template: "" → "\\x9b2J \\u202etxt.hs"');
   });
 
@@ -122,14 +136,14 @@ describe('text output shows hostile names and values as escapes', () => {
       expect(run.code, run.stderr).toBe(0);
       expectNoSpoofing(run.stdout);
       expect(run.stdout).toContain(`${slash}x1b[2J${slash}x1b[Hstart`);
-      expect(run.stdout).toContain(`evil${slash}nfiles: 999 loaded, 0 failed${slash}n.toml`);
+      expect(run.stdout).toContain(`evil${slash}u2028files: 999 loaded, 0 failed${slash}u2028${slash}u202e.toml`);
     }
     const json = await cli(['graph', 'workflows', '--format', 'json'], folder);
     expect(json.stdout).toContain(JSON.stringify(`${clearScreen}start`).slice(1, -1));
     const unknown = await cli(['graph', 'workflows', '--file', 'nope.toml'], folder);
     expect(unknown.code).toBe(2);
     expectNoSpoofing(unknown.stderr);
-    expect(unknown.stderr).toContain('evil\\nfiles: 999 loaded, 0 failed\\n.toml');
+    expect(unknown.stderr).toContain(loadedEvilShown);
   });
 
   test('watch: the start report and each reload escape names', async () => {
@@ -144,7 +158,7 @@ describe('text output shows hostile names and values as escapes', () => {
     };
     try {
       await until(() => out.includes('Ctrl-C stops'));
-      await writeFile(join(folder, 'workflows', `late${retitle}\n${fakeSummary}.toml`), '[[phase]]\ntask = "late"\ndependsOn = "nobody"\n');
+      await writeFile(join(folder, 'workflows', `late\u202e\u2028${fakeSummary}.toml`), '[[phase]]\ntask = "late"\ndependsOn = "nobody"\n');
       // The reload line, then the problem of the new file beside the one of the start report.
       await until(() => /reloaded late/.test(out) && out.split('parent task not found: nobody').length > 2);
     } finally {
@@ -152,7 +166,7 @@ describe('text output shows hostile names and values as escapes', () => {
       await exited;
     }
     expectNoSpoofing(out);
-    expect(out).toMatch(/ reloaded late\\x1b\]0;pwned\\x07\\nfiles: 999 loaded, 0 failed\.toml: \d+ phases/);
-    expect(out).toMatch(/\n {4}late\\x1b\]0;pwned\\x07\\nfiles: 999 loaded, 0 failed\.toml +late +parent task not found: nobody\n/);
+    expect(out).toMatch(/ reloaded late\\u202e\\u2028files: 999 loaded, 0 failed\.toml: \d+ phases/);
+    expect(out).toMatch(/\n {4}late\\u202e\\u2028files: 999 loaded, 0 failed\.toml +late +parent task not found: nobody\n/);
   });
 });
