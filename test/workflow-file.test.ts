@@ -5,7 +5,7 @@ import { WorkflowLoadError } from '../src/index.node.js';
 import { parseWorkflow } from '../src/workflow-file.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
-const parse = (text: string) => parseWorkflow('w.toml', bytes(text));
+const parse = (text: string) => parseWorkflow('w.toml', bytes(text)).phases;
 
 /** The error parseWorkflow throws for this text. */
 function failure(text: string): WorkflowLoadError {
