@@ -7,7 +7,7 @@ import { goBytes, goString } from './go-string.js';
 export interface ParsedQuery {
   /** The first value of each key, as Go's `Values.Get` returns it. */
   readonly values: ReadonlyMap<string, string>;
-  /** The first problem met, as Go returns it; parsing goes on past it, as Go's does. */
+  /** The problem Go returns: a `;` met anywhere, else the first bad escape; parsing goes on past it, as Go's does. */
   readonly error?: string;
 }
 
@@ -18,7 +18,8 @@ export function parseQuery(query: string): ParsedQuery {
   for (const segment of query.split('&')) {
     if (segment === '') continue;
     if (segment.includes(';')) {
-      error ??= 'invalid semicolon separator in query';
+      // Go sets this error over any other; a bad escape is kept only when no error came before.
+      error = 'invalid semicolon separator in query';
       continue;
     }
     const eq = segment.indexOf('=');
