@@ -56,7 +56,8 @@ function unescapeQuery(text: string): string | BadEscape {
   // Most keys and values have nothing to unescape (a task's meta is parsed at every get()).
   if (!text.includes('%') && !text.includes('+')) return text;
   for (let i = text.indexOf('%'); i !== -1; i = text.indexOf('%', i + 3)) {
-    if (!isHex(text.charCodeAt(i + 1)) || !isHex(text.charCodeAt(i + 2))) return { bad: text.slice(i, i + 3) };
+    // Go cuts three bytes, not three characters (six UTF-16 units hold three characters).
+    if (!isHex(text.charCodeAt(i + 1)) || !isHex(text.charCodeAt(i + 2))) return { bad: goString(goBytes(text.slice(i, i + 6)).subarray(0, 3)) };
   }
   const spaced = text.replaceAll('+', ' ');
   if (!spaced.includes('%')) return spaced;
