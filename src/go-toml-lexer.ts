@@ -4,7 +4,7 @@
  * there: over bytes, with Go's rune decoding, its newline (`\n` or a lone `\r`), its bare keys
  * (`A-Za-z0-9_-`, no dots), and its rune 0 for the end of input, which a NUL byte also reads as.
  */
-import { decodeRune } from './go-string.js';
+import { decodeRune, runeOf, sizeOf } from './go-string.js';
 
 export type ItemType =
   | 'error' | 'eof' | 'text' | 'string' | 'rawString' | 'multilineString' | 'rawMultilineString'
@@ -77,10 +77,10 @@ export class Lexer {
       this.pos++;
       return b;
     }
-    const [rune, width] = decodeRune(this.input, this.pos);
-    this.widths[0] = width;
-    this.pos += width;
-    return rune;
+    const packed = decodeRune(this.input, this.pos);
+    this.widths[0] = sizeOf(packed);
+    this.pos += sizeOf(packed);
+    return runeOf(packed);
   }
 
   ignore(): void {

@@ -5,7 +5,7 @@
  * as a newline, a trailing comma in an inline table, control characters and bytes that are not
  * UTF-8 in comments and strings are all accepted; a NUL byte after a value ends the file.
  */
-import { decodeRune, goString } from './go-string.js';
+import { asciiString, decodeRune, fromCodePoints, goString, isBadByte, plainUtf8, runeOf, runeString, sizeOf } from './go-string.js';
 import { Lexer, type Item } from './go-toml-lexer.js';
 
 /** A TOML table; keys in the order they first appear. */
@@ -40,7 +40,7 @@ class Parser {
   private readonly lx: Lexer;
   private readonly mapping: Table = new Map();
   private context: string[] = [];
-  private readonly implicits = new Set<string>();
+  private readonly implicits = new ImplicitTables();
 
   constructor(private readonly input: Uint8Array) {
     this.lx = new Lexer(input);
@@ -188,10 +188,12 @@ class Parser {
   private establishContext(key: string[], array: boolean, at: Item): void {
     let hash = this.mapping;
     const keyContext: string[] = [];
+    let path = this.implicits.root;
     for (const k of key.slice(0, -1)) {
       keyContext.push(k);
+      path = this.implicits.step(path, k);
       if (!hash.has(k)) {
-        this.implicits.add(keyContext.join('.'));
+        path.implicit = true;
         hash.set(k, new Map());
       }
       const t = hash.get(k);
@@ -221,44 +223,107 @@ class Parser {
       else this.bug(at, `context for key '${k}' is not a table`);
     }
     if (hash.has(key)) {
-      const keyContext = [...this.context, key].join('.');
       // A table made implicitly by `[a.b]` may be defined once by `[a]`; it is kept as it is.
-      if (this.implicits.delete(keyContext)) return;
-      throw new GoTomlError(`Key '${keyContext}' has already been defined.`, at.start);
+      if (this.implicits.take([...this.context, key])) return;
+      throw new GoTomlError(`Key '${[...this.context, key].join('.')}' has already been defined.`, at.start);
     }
     hash.set(key, value);
   }
 
-  /** Go's replaceEscapes: runes are decoded first, so a byte that is not UTF-8 becomes U+FFFD. */
+  /**
+   * Go's replaceEscapes: runes are decoded first, so a byte that is not UTF-8 becomes U+FFFD,
+   * unlike in a literal string.
+   */
   private replaceEscapes(raw: Uint8Array, item: Item): string {
-    let out = '';
+    if (!raw.includes(0x5c)) {
+      const plain = asciiString(raw, 0, raw.length) ?? plainUtf8(raw);
+      if (plain !== undefined) return plain;
+    }
+    const out: number[] = [];
+    let text = '';
+    const flush = () => {
+      text += fromCodePoints(out);
+      out.length = 0;
+    };
+    const rune = (r: number) => {
+      if (r < 0x10ff80) out.push(r);
+      else {
+        flush();
+        text += runeString(r);
+      }
+    };
     for (let r = 0; r < raw.length; ) {
       if (raw[r] !== 0x5c) {
-        const [rune, size] = decodeRune(raw, r);
-        out += String.fromCodePoint(rune);
-        r += size;
+        const packed = decodeRune(raw, r);
+        rune(isBadByte(packed) ? 0xfffd : runeOf(packed));
+        r += sizeOf(packed);
         continue;
       }
       r++;
       const escape = String.fromCharCode(raw[r]);
-      const simple: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', '\\': '\\' };
-      if (simple[escape] !== undefined) {
-        out += simple[escape];
+      const simple = simpleEscapes[escape];
+      if (simple !== undefined) {
+        out.push(simple);
         r++;
       } else if (escape === 'u' || escape === 'U') {
         const digits = escape === 'u' ? 4 : 8;
         const hex = String.fromCharCode(...raw.subarray(r + 1, r + 1 + digits));
         const code = parseInt(hex, 16);
         if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) throw new GoTomlError(`Escaped character '\\u${hex}' is not valid UTF-8.`, item.start);
-        out += String.fromCodePoint(code);
+        rune(code);
         r += 1 + digits;
       } else {
         // A backslash the lexer let through: before a `\r` of a line-ending backslash.
         this.bug(item, `expected a valid escape code after \\, but got ${JSON.stringify(escape)}`);
       }
     }
-    return out;
+    flush();
+    return text;
   }
+}
+
+const simpleEscapes: Record<string, number> = { b: 0x08, t: 0x09, n: 0x0a, f: 0x0c, r: 0x0d, '"': 0x22, '\\': 0x5c };
+
+/**
+ * The tables `[a.b.c]` made implicitly, by path. Go keys them by the path joined with `.`, so a
+ * quoted key with a dot (`["a.b"]`) is the same path as `[a.b]`, and one path covers the same
+ * table in every element of an array of tables: a trie over the path split at every `.` keeps
+ * both, without building a string per prefix (a header of 20,000 parts would cost seconds).
+ */
+class ImplicitTables {
+  readonly root: TrieNode = { implicit: false, children: new Map() };
+
+  /** The node of `part` below `node`, made when missing: a header walks its prefixes once. */
+  step(node: TrieNode, part: string): TrieNode {
+    for (const piece of part.split('.')) {
+      let child = node.children.get(piece);
+      if (child === undefined) {
+        child = { implicit: false, children: new Map() };
+        node.children.set(piece, child);
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  /** Unmarks the path; whether it was marked. */
+  take(path: string[]): boolean {
+    let node: TrieNode | undefined = this.root;
+    for (const part of path) {
+      for (const piece of part.split('.')) {
+        node = node.children.get(piece);
+        if (node === undefined) return false;
+      }
+    }
+    if (!node.implicit) return false;
+    node.implicit = false;
+    return true;
+  }
+}
+
+interface TrieNode {
+  implicit: boolean;
+  children: Map<string, TrieNode>;
 }
 
 function underscoresOK(s: string): boolean {
@@ -295,8 +360,8 @@ function stripEscapedWhitespace(s: Uint8Array): Uint8Array {
       i += 2;
       for (;;) {
         if (i >= s.length) break;
-        const [rune, size] = decodeRune(s, i);
-        if (!(rune === 0xfffd && size === 1) && isGoSpace(rune)) i += size;
+        const packed = decodeRune(s, i);
+        if (!isBadByte(packed) && isGoSpace(runeOf(packed))) i += sizeOf(packed);
         else break;
       }
       continue;

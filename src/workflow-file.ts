@@ -1,5 +1,5 @@
 import { WorkflowLoadError } from './errors.js';
-import { decodeRune } from './go-string.js';
+import { decodeRune, sizeOf } from './go-string.js';
 import { decodeToml, GoTomlError, TableArray, type Table, type Value } from './go-toml.js';
 import type { Phase } from './phase.js';
 
@@ -30,6 +30,8 @@ export function parseWorkflow(file: string, bytes: Uint8Array): WorkflowFile {
   try {
     document = decodeToml(bytes);
   } catch (cause) {
+    // Go's stack grows to a gigabyte; ours ends some thousands of nested arrays deep.
+    if (cause instanceof RangeError) throw new WorkflowLoadError({ file, reason: 'arrays or inline tables nested too deeply to read' }, { cause });
     if (!(cause instanceof GoTomlError)) throw cause;
     throw new WorkflowLoadError({ file, reason: cause.message, ...position(bytes, cause.offset) }, { cause });
   }
@@ -88,8 +90,17 @@ function overlay(file: string, where: string, table: Value, phase: Phase): void 
  * and ſ (U+017F, long s) for `s`.
  */
 function foldKey(key: string): string {
-  return key.replace(/[A-Z\u212a\u017f]/g, (ch) => (ch === '\u212a' ? 'k' : ch === '\u017f' ? 's' : ch.toLowerCase()));
+  let folded = folds.get(key);
+  if (folded === undefined) {
+    folded = key.replace(/[A-Z\u212a\u017f]/g, (ch) => (ch === '\u212a' ? 'k' : ch === '\u017f' ? 's' : ch.toLowerCase()));
+    if (folds.size > 1000) folds.clear();
+    folds.set(key, folded);
+  }
+  return folded;
 }
+
+/** Keys folded before: the same few keys come back in every phase of every file. */
+const folds = new Map<string, string>();
 
 /** Line and column (1-based, in characters) of a byte offset. */
 function position(bytes: Uint8Array, offset: number): { line: number; column: number } {
@@ -102,7 +113,7 @@ function position(bytes: Uint8Array, offset: number): { line: number; column: nu
     }
   }
   let column = 1;
-  for (let i = lineStart; i < offset && i < bytes.length; column++) i += decodeRune(bytes, i)[1];
+  for (let i = lineStart; i < offset && i < bytes.length; column++) i += sizeOf(decodeRune(bytes, i));
   return { line, column };
 }
 

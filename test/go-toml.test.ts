@@ -3,7 +3,7 @@
 // Each verdict below is read from that decoder's lexer, parser and decode code.
 import { describe, expect, it } from 'vitest';
 import { MemorySource, MemoryStorage, RefreshError, WorkflowCache, WorkflowLoadError, type Phase } from '../src/index.node.js';
-import { goString } from '../src/go-string.js';
+import { goBytes, goString } from '../src/go-string.js';
 import { parseWorkflow } from '../src/workflow-file.js';
 import { useCaches } from './helpers.js';
 
@@ -155,6 +155,11 @@ describe('bytes that are not UTF-8', () => {
 
   it('become U+FFFD in a basic string, where Go decodes runes to replace escapes', () => {
     expect(phases(bytesOf('[[phase]]\ntask = "a:', [0xc3], '"\n'))[0].task).toBe('a:\ufffd');
+  });
+
+  it('stay distinct from a character of U+10FF80–U+10FFFF written in the file, which stands for bytes here', () => {
+    const [escaped, written, literal] = phases(bytesOf("[[phase]]\ntask = '", [0xc3], "'\n[[phase]]\ntask = \"\\U0010FFC3\"\n[[phase]]\ntask = '\u{10ffc3}'\n")).map((p) => p.task);
+    expect([escaped === written, written === literal, [...goBytes(written)]]).toEqual([false, true, [0xf4, 0x8f, 0xbf, 0x83]]);
   });
 
   it('fail the file in a bare key', () => {
