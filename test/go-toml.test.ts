@@ -122,6 +122,10 @@ describe('the TOML of the decoder Go pins (TOML 0.4)', () => {
     expect(failure('x = {a = 1 # note\n}\n')).toBeDefined();
   });
 
+  it('refuses a line-ending backslash before CRLF in a """ string (Go\'s decoder crashes on it)', () => {
+    expect(failure('[[phase]]\r\ntask = """a\\\r\n  b"""\r\n')).toMatchObject({ line: 2 });
+  });
+
   it('reads a lone CR as a newline', () => {
     expect(phases('[[phase]]\rtask = "a"\rrule = "cron=0 * * * *"\r')).toEqual([phase({ task: 'a', rule: 'cron=0 * * * *' })]);
   });
