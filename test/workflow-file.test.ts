@@ -88,7 +88,7 @@ describe('parseWorkflow()', () => {
     expect(failure('[[phase]]\ntask = "a"\nrule = oops').message).toMatch(/^w\.toml:3:\d+: /);
   });
 
-  it('rejects bytes that are not UTF-8', () => {
+  it('rejects bytes that are not UTF-8 in a table name, as Go does', () => {
     expect(() => parseWorkflow('w.toml', new Uint8Array([0x5b, 0xff, 0xfe]))).toThrow(WorkflowLoadError);
   });
 });
