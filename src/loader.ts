@@ -147,7 +147,13 @@ async function plan(
     return entry.mtimeMs === undefined && entry.version === undefined ? { kind: 'same' } : { kind: 'touch', entry };
   }
   try {
-    return { kind: 'load', entry, hash, phases: checkPhases(parseWorkflow(entry.key, bytes)) };
+    const workflow = parseWorkflow(entry.key, bytes);
+    // Go keeps a `checksum` the file declares as its hash: it never equals the md5, so the
+    // file is loaded anew at every refresh; no stamp is kept, so that it is read every time.
+    if (workflow.checksum !== undefined) {
+      return { kind: 'load', entry: { ...entry, mtimeMs: undefined }, hash: workflow.checksum, phases: checkPhases(workflow.phases) };
+    }
+    return { kind: 'load', entry, hash, phases: checkPhases(workflow.phases) };
   } catch (cause) {
     if (cause instanceof WorkflowLoadError) return { kind: 'fail', failure: cause };
     const reason = cause instanceof Error ? cause.message : String(cause);

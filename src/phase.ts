@@ -8,8 +8,11 @@ export interface Phase {
   rule: string;
   /** The task this phase runs after: `topic` or `topic:job`; `''` for a root phase. */
   dependsOn: string;
-  /** How many times the scheduler retries a failed task. */
-  retry: number;
+  /**
+   * How many times the scheduler retries a failed task: Go's 64-bit `int`, a bigint beyond
+   * `Number.MAX_SAFE_INTEGER` so that it stays exact.
+   */
+  retry: number | bigint;
   /** The template the scheduler fills to create the task. */
   template: string;
 }

@@ -40,8 +40,11 @@ export interface FileStamp {
 type Row = Record<string, number | string | Uint8Array | null>;
 type Value = number | string | Uint8Array | null;
 
-/** In {@link toPhase}'s order: lookups read rows as arrays, several times faster than as objects. */
-const phaseColumns = 'written_task, rule, depends_on, retry, template';
+/**
+ * In {@link toPhase}'s order: lookups read rows as arrays, several times faster than as objects.
+ * A retry beyond a JS safe integer comes as text, to stay exact (sql.js reads integers as doubles).
+ */
+const phaseColumns = 'written_task, rule, depends_on, iif(retry BETWEEN -9007199254740991 AND 9007199254740991, retry, CAST(retry AS TEXT)), template';
 
 /**
  * The lookups, built once: a template literal makes a new string at every call, and the
@@ -208,7 +211,7 @@ export class WorkflowStore {
       const dep = dependency(c.phase.dependsOn);
       const p = c.phase;
       insert.run([
-        file, c.key, orNull(p.dependsOn, ''), p.rule, p.template, p.retry, orNull(c.status, ''), orNull(p.task, c.key), c.position,
+        file, c.key, orNull(p.dependsOn, ''), p.rule, p.template, typeof p.retry === 'bigint' ? String(p.retry) : p.retry, orNull(c.status, ''), orNull(p.task, c.key), c.position,
         orNull(c.topic, p.task), orNull(c.job, ''), orNull(dep.topic, p.dependsOn), orNull(dep.job, ''),
       ]);
     }
@@ -370,7 +373,7 @@ function toPhase(row: Value[]): Phase {
     task: String(row[0]),
     rule: String(row[1] ?? ''),
     dependsOn: String(row[2] ?? ''),
-    retry: Number(row[3] ?? 0),
+    retry: typeof row[3] === 'string' ? BigInt(row[3]) : Number(row[3] ?? 0),
     template: String(row[4] ?? ''),
   };
 }

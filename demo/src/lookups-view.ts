@@ -28,7 +28,8 @@ export function lookupsView(workspace: Workspace): { element: HTMLElement; rende
 
   function show(value: unknown): void {
     result.classList.remove('failed');
-    result.textContent = JSON.stringify(value, null, 2);
+    // A retry beyond 2^53 is a bigint, which JSON has no form for: shown as its digits.
+    result.textContent = JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
   }
 
   const field = (label: string, input: HTMLInputElement, hint: string) => h('label', { class: 'field' }, h('span', {}, label), input, h('small', {}, hint));

@@ -23,7 +23,7 @@ describe('workflow-cache load', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^ {2}problems\.toml +transform +parent task not found: stage$/m);
     expect(result.stdout).toMatch(/^ {2}problems\.toml +ping +dependency cycle: ping → pong → ping$/m);
-    expect(result.stdout).toMatch(/^ {2}not-toml\.toml:2:9: expected end of table array declaration$/m);
+    expect(result.stdout).toMatch(/^ {2}not-toml\.toml:2:9: expected end of table array name delimiter '\]', but got '\\n' instead$/m);
     expect(result.stdout).toMatch(/^files: 1 loaded, 1 failed$/m);
   });
 
