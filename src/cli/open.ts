@@ -8,11 +8,12 @@ import { UsageError } from './usage.js';
 
 /**
  * Opens a cache on a workflows path, kept in `db` when given, with a progress line on a terminal.
- * Warnings other than failed files (which the cache keeps and the commands report) go to stderr.
+ * Warnings other than failed files (which the cache keeps and the commands report) go to stderr;
+ * `onWarning` sees them all.
  * @throws {WorkflowPathError} when the path does not exist
  * @throws {UsageError} when the database's folder does not exist
  */
-export async function openWorkflows(path: string, db?: string): Promise<WorkflowCache> {
+export async function openWorkflows(path: string, db?: string, onWarning?: (warning: WorkflowCacheError) => void): Promise<WorkflowCache> {
   if (db !== undefined) await checkFolder(db);
   const source = await FsSource.open(path);
   const progress = new Progress(process.stderr, `loading ${path}:`);
@@ -21,6 +22,7 @@ export async function openWorkflows(path: string, db?: string): Promise<Workflow
       workflows: withProgress(source, progress),
       ...(db === undefined ? {} : { storage: db }),
       onWarning: (warning: WorkflowCacheError) => {
+        onWarning?.(warning);
         if (!(warning instanceof RefreshError)) process.stderr.write(`warning: ${warning.message}\n`);
       },
     });
