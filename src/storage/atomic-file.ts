@@ -108,18 +108,28 @@ export async function replaceFile(target: string, bytes: Uint8Array): Promise<vo
   await syncFolder(dirname(target));
 }
 
-/** Owner and group first: changing them clears set-id bits that the mode then restores. */
+/**
+ * Owner and group first: changing them clears set-id bits that the mode then restores. File
+ * systems without owners or modes (FAT, some network shares) refuse, which is no loss there.
+ */
 async function takeOwnerAndMode(handle: FileHandle, like: Stats): Promise<void> {
   const mine = await handle.stat();
   if (mine.uid !== like.uid || mine.gid !== like.gid) {
     await handle.chown(like.uid, like.gid).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPERM') throw error;
+      if (!unsupported(error)) throw error;
       await handle.chown(-1, like.gid).catch((again: NodeJS.ErrnoException) => {
-        if (again.code !== 'EPERM') throw again;
+        if (!unsupported(again)) throw again;
       });
     });
   }
-  await handle.chmod(like.mode & 0o7777);
+  await handle.chmod(like.mode & 0o7777).catch((error: NodeJS.ErrnoException) => {
+    if (!unsupported(error)) throw error;
+  });
+}
+
+/** Not allowed for this user, or not kept by this file system. */
+function unsupported(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'EPERM' || error.code === 'ENOTSUP' || error.code === 'EOPNOTSUPP' || error.code === 'EINVAL';
 }
 
 /**

@@ -34,6 +34,22 @@ type Verdict = { gone: true } | { gone: false; advice: string };
 let ownPidSpace: Promise<string | null> | undefined;
 
 /**
+ * Lock paths this process holds or is making. A lock naming this process that is not among them
+ * was left by an earlier process whose pid this one now has (a restarted container's pid 1).
+ */
+const heldHere = new Map<string, number>();
+
+function claimHere(path: string): void {
+  heldHere.set(path, (heldHere.get(path) ?? 0) + 1);
+}
+
+function unclaimHere(path: string): void {
+  const count = heldHere.get(path) ?? 0;
+  if (count <= 1) heldHere.delete(path);
+  else heldHere.set(path, count - 1);
+}
+
+/**
  * Where this process's pid means something: a pid is checked (signal 0) only by a process in
  * the same space. On Linux that is one PID namespace on one boot of one machine (a container,
  * `unshare --pid`: pids there are invisible or other processes here); on macOS and Windows, the
@@ -111,6 +127,7 @@ export class FileLock {
     const handle = this.#handle;
     if (!handle) return;
     this.#handle = undefined;
+    unclaimHere(this.path);
     try {
       if (!this.#lost && (await this.#stillOurs())) {
         await unlink(this.path).catch((error: NodeJS.ErrnoException) => {
@@ -127,6 +144,7 @@ export class FileLock {
     const temporary = temporaryName(this.path, 'tmp');
     const handle = await open(temporary, 'wx', 0o644);
     let linked = false;
+    claimHere(this.path); // before the lock exists: this process never judges its own new lock gone
     try {
       await handle.writeFile(record);
       try {
@@ -139,13 +157,28 @@ export class FileLock {
         if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
       }
     } finally {
-      if (!linked) await handle.close();
+      if (!linked) {
+        unclaimHere(this.path);
+        await handle.close();
+      }
       await unlink(temporary).catch(() => {});
     }
     // Without hard links (some network and FAT file systems): an exclusive create, then the
     // record; a checker may meet it empty for that instant, and refuses it as unnamed.
-    this.#handle = linked ? handle : await this.#createInPlace(record);
-    if (!this.#handle) return false;
+    let held = handle;
+    if (!linked) {
+      claimHere(this.path);
+      const made = await this.#createInPlace(record).catch((error: unknown) => {
+        unclaimHere(this.path);
+        throw error;
+      });
+      if (!made) {
+        unclaimHere(this.path);
+        return false;
+      }
+      held = made;
+    }
+    this.#handle = held;
     const { dev, ino } = await this.#handle.stat();
     this.#identity = { dev, ino };
     this.#timer = setInterval(() => void this.#renew(), RENEW_EVERY_MS);
@@ -268,7 +301,7 @@ function judge(found: FoundLock, space: string | null, path: string): Verdict {
     return { gone: false, advice: `${path} does not name it, so it is never taken over: remove ${path} once you know no cache uses the database` };
   }
   if (space !== null && theirs === space) {
-    if (pid !== process.pid && !isAlive(pid)) return { gone: true };
+    if (pid === process.pid ? !heldHere.has(path) : !isAlive(pid)) return { gone: true };
     return { gone: false, advice: `close that cache first (it holds ${path})` };
   }
   if (staleAfterMs === undefined) {

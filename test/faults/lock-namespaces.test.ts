@@ -134,3 +134,14 @@ test('a holder this user cannot signal is alive: the lock is refused, not taken 
   expect(stderr).toContain(`nothing was saved to ${database}: the database ${database} is open for writing by process ${saver.child.pid}`);
   expect(await lockHolder(database)).toBe(saver.child.pid);
 });
+
+test('a lock naming this very process that no cache here holds was left by an earlier process with this pid, and is taken over', async () => {
+  const database = join(await tempFolder(), 'workflows.db');
+  const first = await openOn(database);
+  const record = await readFile(`${database}.lock`, 'utf8');
+  await (first as WorkflowCache).close();
+  // As a restarted container's pid 1 finds the lock of the pid 1 before it.
+  await writeFile(`${database}.lock`, record);
+
+  await expect(openOn(database)).resolves.toBeInstanceOf(WorkflowCache);
+});
