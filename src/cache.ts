@@ -104,7 +104,7 @@ export class WorkflowCache {
     try {
       image = await storage?.load();
     } catch (cause) {
-      // Storage that cannot be read (IndexedDB off in private mode, a file without permission):
+      // Storage that cannot be read (IndexedDB off in private mode, a file that cannot be read):
       // work in memory rather than fail, and never save over what could not be read.
       await release(storage);
       kept = undefined;

@@ -242,9 +242,10 @@ export class FileLock {
       const holder = await readLock(this.path).catch(() => undefined);
       const { pid, hostname } = holder?.record ?? {};
       const who = pid === undefined ? 'another process' : `process ${pid}${hostname ? ` on ${hostname}` : ''}`;
-      this.#lost =
-        `the lock ${this.path} was taken over by ${who} (this process had not renewed it for ${STALE_AFTER_MS / 1000} s: ` +
-        'a stalled event loop or a suspended process); nothing more is saved to this database from here';
+      const what = holder
+        ? `was taken over by ${who} (this process had not renewed it for ${STALE_AFTER_MS / 1000} s: a stalled event loop or a suspended process)`
+        : 'was removed by another process';
+      this.#lost = `the lock ${this.path} ${what}; nothing more is saved to this database from here`;
       clearInterval(this.#timer);
       return;
     }
