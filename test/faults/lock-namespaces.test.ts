@@ -3,13 +3,23 @@
 // never by a pid that means nothing here; readers delete nothing. Real processes throughout,
 // the namespaces made by `unshare --pid --fork --mount-proc`, the other user by setpriv (root).
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, onTestFinished, test } from 'vitest';
-import { DatabaseLockedError, MemorySource, WorkflowCache } from '../../src/index.node.js';
+import { DatabaseLockedError, MemorySource, StorageError, WorkflowCache } from '../../src/index.node.js';
 import { STALE_AFTER_MS, RENEW_EVERY_MS } from '../../src/storage/file-lock.js';
 import { markedWorkflow, openCache, tempFolder } from './helpers.js';
 import { invisiblePid, kill, openTo, runCli, startCli, startSaver, visibleHere, type Running } from './processes.js';
+
+/** The template of t-1 in f.toml as saved in the database file. */
+async function savedMark(database: string): Promise<string> {
+  const saved = await WorkflowCache.openSaved({ storage: database });
+  try {
+    return saved.get({ type: 't-1', meta: 'workflow=f.toml' }).template;
+  } finally {
+    await saved.close();
+  }
+}
 
 const lockHolder = async (database: string): Promise<number> => JSON.parse(await readFile(`${database}.lock`, 'utf8')).pid;
 
@@ -144,4 +154,18 @@ test('a lock naming this very process that no cache here holds was left by an ea
   await writeFile(`${database}.lock`, record);
 
   await expect(openOn(database)).resolves.toBeInstanceOf(WorkflowCache);
+});
+
+test('a cache whose lock was removed under it saves no more, and its refresh says why', async () => {
+  const database = join(await tempFolder(), 'workflows.db');
+  const source = new MemorySource({ 'f.toml': markedWorkflow('t', 'first') });
+  const cache = await WorkflowCache.open({ workflows: source, storage: database });
+  await unlink(`${database}.lock`);
+
+  source.set('f.toml', markedWorkflow('t', 'second'));
+  const error = await cache.refresh().then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(StorageError);
+  expect((error as Error).message).toContain(`the lock ${database}.lock was removed by another process`);
+  await expect(cache.close()).rejects.toThrow(StorageError);
+  expect(await savedMark(database)).toBe('first');
 });
