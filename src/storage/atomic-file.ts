@@ -113,8 +113,8 @@ export async function replaceFile(target: string, bytes: Uint8Array): Promise<vo
  * systems without owners or modes (FAT, some network shares) refuse, which is no loss there.
  */
 async function takeOwnerAndMode(handle: FileHandle, like: Stats): Promise<void> {
-  const mine = await handle.stat();
-  if (mine.uid !== like.uid || mine.gid !== like.gid) {
+  // The new file is this process's (or, in a set-group-id folder, has the folder's group, as the old one had).
+  if (process.geteuid && (like.uid !== process.geteuid() || like.gid !== process.getegid!())) {
     await handle.chown(like.uid, like.gid).catch(async (error: NodeJS.ErrnoException) => {
       if (!unsupported(error)) throw error;
       await handle.chown(-1, like.gid).catch((again: NodeJS.ErrnoException) => {

@@ -84,6 +84,7 @@ export class FileLock {
   #identity: { dev: number; ino: number } | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #renewing: Promise<void> | undefined;
+  #renewedAt = 0;
   /** Why the lock is no longer ours, once another process took it over. */
   #lost: string | undefined;
 
@@ -181,6 +182,7 @@ export class FileLock {
     this.#handle = held;
     const { dev, ino } = await this.#handle.stat();
     this.#identity = { dev, ino };
+    this.#renewedAt = Date.now();
     this.#timer = setInterval(() => void this.#renew(), RENEW_EVERY_MS);
     this.#timer.unref(); // the lock never keeps the process alive
     return true;
@@ -249,8 +251,10 @@ export class FileLock {
       clearInterval(this.#timer);
       return;
     }
+    // Saves follow each other closely: one renewal a second is plenty against a 30 s staleness.
+    if (Date.now() - this.#renewedAt < 1_000) return;
     const now = new Date();
-    await handle.utimes(now, now).catch(() => {}); // a failed renewal is retried at the next one
+    await handle.utimes(now, now).then(() => (this.#renewedAt = now.getTime()), () => {}); // a failed renewal is retried at the next one
   }
 
   async #stillOurs(): Promise<boolean> {
