@@ -79,8 +79,10 @@ export async function readRegularFile(path: string, what: string): Promise<Uint8
  * new file keeps the old one's mode and, as far as this user may set them, its owner and group
  * (only root may give a file to another user; a member of its group may keep the group).
  * @param target a path with no symbolic link at its end (see {@link resolveLinks})
+ * @param mayReplace settles while the file is written; when it rejects, the target is left as it is
  */
-export async function replaceFile(target: string, bytes: Uint8Array): Promise<void> {
+export async function replaceFile(target: string, bytes: Uint8Array, mayReplace?: Promise<void>): Promise<void> {
+  mayReplace?.catch(() => {}); // awaited below, once the temporary file is written
   const existing = await lstat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
@@ -98,6 +100,7 @@ export async function replaceFile(target: string, bytes: Uint8Array): Promise<vo
     } finally {
       await handle.close();
     }
+    await mayReplace;
     await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => {});

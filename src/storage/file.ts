@@ -65,8 +65,8 @@ export class FileStorage implements StorageAdapter {
   /** @throws when the lock was taken over since it was acquired: this cache no longer saves here */
   async save(image: Uint8Array): Promise<void> {
     if (!this.#held) return replaceFile(await resolveLinks(this.path), image);
-    await this.#held.lock.assertHeld();
-    await replaceFile(this.#held.target, image);
+    // Checked while the image is written, and before it replaces the file.
+    await replaceFile(this.#held.target, image, this.#held.lock.assertHeld());
   }
 
   /** Renames the unusable file (a link's target) to `<name>.unusable-<time>` beside it. */
