@@ -1,6 +1,5 @@
 import {
   CacheClosedError,
-  DatabaseLockedError,
   QueryError,
   RefreshError,
   SourceChangedError,
@@ -110,10 +109,15 @@ export class WorkflowCache {
     let image: Uint8Array | undefined;
     try {
       await storage?.acquire?.();
+    } catch (cause) {
+      // A storage that cannot be claimed for writing (locked, no such folder) is no cache to work with.
+      if (cause instanceof WorkflowCacheError) throw cause;
+      throw new StorageError(`cannot open the database ${where} for writing (${(cause as Error)?.message ?? cause})`, { cause });
+    }
+    try {
       image = await storage?.load();
     } catch (cause) {
-      if (cause instanceof DatabaseLockedError) throw cause;
-      // Storage that cannot be read (IndexedDB off in private mode, a file without permission):
+      // Storage that cannot be read (IndexedDB off in private mode, a file that cannot be read):
       // work in memory rather than fail, and never save over what could not be read.
       await release(storage);
       kept = undefined;

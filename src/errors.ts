@@ -187,11 +187,12 @@ export class DatabaseLockedError extends WorkflowCacheError {
   readonly pid?: number;
   readonly hostname?: string;
 
-  constructor(location: string, lockFile: string, holder: { pid?: number; hostname?: string }) {
+  /** @param advice what to do, when the lock says more than who holds it (how it is checked, when it goes stale) */
+  constructor(location: string, lockFile: string, holder: { pid?: number; hostname?: string }, advice?: string) {
     const who = holder.pid === undefined ? 'another process' : `process ${holder.pid}${holder.hostname ? ` on ${holder.hostname}` : ''}`;
     super(
-      `the database ${location} is open for writing by ${who}; close that cache first, or, if that ` +
-        `process is gone (on another machine it cannot be checked), remove ${lockFile}`,
+      `the database ${location} is open for writing by ${who}; ` +
+        (advice ?? `close that cache first, or, if that process is gone (on another machine it cannot be checked), remove ${lockFile}`),
     );
     this.location = location;
     if (holder.pid !== undefined) this.pid = holder.pid;

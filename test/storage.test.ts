@@ -118,17 +118,19 @@ describe('FileStorage', () => {
     }
   });
 
-  it('removes temporary files left by a process that died mid-save', async () => {
+  it('removes temporary files left by a process that died mid-save once it holds the lock', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'cache.sqlite.999999999.abc123.tmp'), 'torn');
-    await new FileStorage(join(dir, 'cache.sqlite')).load();
+    const storage = new FileStorage(join(dir, 'cache.sqlite'));
+    await storage.acquire();
+    await storage.release();
     expect(await filesIn(dir)).toEqual([]);
   });
 
-  it('keeps temporary files of a process still running', async () => {
+  it('deletes nothing when it loads without the lock, as a reader', async () => {
     const dir = await tempDir();
-    const name = `cache.sqlite.${process.pid}.abc123.tmp`;
-    await writeFile(join(dir, name), 'in progress');
+    const name = 'cache.sqlite.999999999.abc123.tmp';
+    await writeFile(join(dir, name), 'in progress, for all a reader can tell');
     await new FileStorage(join(dir, 'cache.sqlite')).load();
     expect(await filesIn(dir)).toEqual([name]);
   });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { DatabaseLockedError, SchemaVersionError, StorageError, type WorkflowCacheError } from '../errors.js';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
 import { printable } from './printable.js';
@@ -7,18 +8,42 @@ import { exitCodes } from './usage.js';
 
 export function loadCommand(finish: Finish): Command {
   return new Command('load')
-    .description('load a folder (or file) of workflows into a database and print a summary; exits 1 when any phase has a problem or any file failed')
+    .description('load a folder (or file) of workflows into a database and print a summary; exits 1 when any phase has a problem, any file failed, or the database could not be saved')
     .argument('<path>', 'workflow file or folder (read recursively)')
     .option('--db <file>', 'database file to keep them in; unchanged files are not loaded again (default: memory only)')
     .action(async (path: string, options: { db?: string }) => {
-      const cache = await openWorkflows(path, options.db);
+      const db = options.db;
+      let storageWarning: StorageError | undefined;
+      const noteStorage = (warning: WorkflowCacheError) => {
+        if (warning instanceof StorageError) storageWarning ??= warning;
+      };
+      const cache = await openWorkflows(path, db, noteStorage).catch((error: unknown) => {
+        throw db !== undefined && refusedStorage(error) ? new Error(`nothing was saved to ${db}: ${error.message}`, { cause: error }) : error;
+      });
+      let summary;
+      let unsaved: unknown;
       try {
-        const summary = summarize(cache);
-        const where = options.db === undefined ? 'memory only (pass --db <file> to keep it)' : options.db;
-        process.stdout.write(`loaded ${printable(path)} into ${printable(where)}\n${formatSummary(summary)}\n`);
-        finish(clean(summary) ? exitCodes.ok : exitCodes.problems);
+        summary = summarize(cache);
+        // A storage warning with no failed save: the database could not be read, and the cache
+        // kept to memory. A save that failed at open is tried again by close(), which tells.
+        if (storageWarning && cache.stats().operations.save.errors === 0) unsaved = storageWarning;
       } finally {
-        await cache.close();
+        // The save happens at close: only then can the summary say where the phases are.
+        await cache.close().catch((error: unknown) => (unsaved = error));
       }
+      if (db !== undefined && unsaved !== undefined) {
+        process.stdout.write(`loaded ${printable(path)}, but nothing was saved to ${printable(db)}\n${formatSummary(summary)}\n`);
+        process.stderr.write(`workflow-cache: nothing was saved to ${printable(db)}: ${printable(String((unsaved as Error)?.message ?? unsaved))}\n`);
+        finish(exitCodes.problems);
+        return;
+      }
+      const where = db === undefined ? 'memory only (pass --db <file> to keep it)' : db;
+      process.stdout.write(`loaded ${printable(path)} into ${printable(where)}\n${formatSummary(summary)}\n`);
+      finish(clean(summary) ? exitCodes.ok : exitCodes.problems);
     });
+}
+
+/** Errors that stop the cache from opening its database at all (locked, not writable, too new). */
+function refusedStorage(error: unknown): error is Error {
+  return error instanceof StorageError || error instanceof DatabaseLockedError || error instanceof SchemaVersionError;
 }

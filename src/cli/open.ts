@@ -12,11 +12,12 @@ import { UsageError } from './usage.js';
 /**
  * Opens a cache on a workflows path (or `s3://bucket/prefix`), kept in `db` (a file or
  * `s3://bucket/key`) when given, with a progress line on a terminal.
- * Warnings other than failed files (which the cache keeps and the commands report) go to stderr.
+ * Warnings other than failed files (which the cache keeps and the commands report) go to stderr;
+ * `onWarning` sees them all.
  * @throws {WorkflowPathError} when the path does not exist
  * @throws {UsageError} when the database's folder does not exist
  */
-export async function openWorkflows(path: string, db?: string): Promise<WorkflowCache> {
+export async function openWorkflows(path: string, db?: string, onWarning?: (warning: WorkflowCacheError) => void): Promise<WorkflowCache> {
   if (db !== undefined && !isObjectUrl(db)) await checkFolder(db);
   const source = await openSource(path);
   const progress = new Progress(process.stderr, `loading ${printable(path)}:`);
@@ -25,6 +26,7 @@ export async function openWorkflows(path: string, db?: string): Promise<Workflow
       workflows: withProgress(source, progress),
       ...(db === undefined ? {} : { storage: db }),
       onWarning: (warning: WorkflowCacheError) => {
+        onWarning?.(warning);
         if (!(warning instanceof RefreshError)) process.stderr.write(`warning: ${printable(warning.message)}\n`);
       },
     });

@@ -16,7 +16,8 @@ export interface StorageAdapter {
   moveAside?(image: Uint8Array): Promise<string>;
   /**
    * Claims the storage for this cache before it loads, so that two caches cannot overwrite each
-   * other's saves; rejects (with {@link DatabaseLockedError}) when another holds it.
+   * other's saves; rejects (with {@link DatabaseLockedError}) when another holds it, or when
+   * nothing could be saved there. Either way `open` rejects: a writer that cannot write is no cache.
    */
   acquire?(): Promise<void>;
   /** Gives up the claim taken by `acquire`; called once, when the cache closes. */

@@ -116,8 +116,11 @@ test('a database held by a live process elsewhere is refused with that process n
 test('the lock of a process that died is taken over', async () => {
   const folder = await tempFolder();
   const database = join(folder, 'workflows.db');
-  const dead = spawnSync(process.execPath, ['-e', '']).pid;
-  await writeFile(`${database}.lock`, JSON.stringify({ pid: dead, hostname: hostname() }));
+  const saver = spawn(process.execPath, [saverPath, database, '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => saver.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()));
+  saver.kill('SIGKILL');
+  await new Promise((resolve) => saver.on('exit', resolve));
+  expect(existsSync(`${database}.lock`), 'the dead saver left its lock').toBe(true);
 
   const cache = await openCache({ workflows: new MemorySource({ 'f.toml': markedWorkflow('t', 'x') }), storage: database });
   expect(cache.get({ type: 't-1', meta: 'workflow=f.toml' }).template).toBe('x');

@@ -105,15 +105,11 @@ test('a database from a newer schema version is refused with SchemaVersionError 
   await expect(open()).rejects.toThrow(SchemaVersionError);
 });
 
-test('a database in a folder that does not exist: the cache works in memory and says so', async () => {
+test('a database in a folder that does not exist: open rejects, naming the folder', async () => {
   const folder = await tempFolder();
   const database = join(folder, 'missing', 'workflows.db');
-  const { list, onWarning } = warnings();
-  const cache = await openCache({ workflows: new MemorySource(files), storage: database, onWarning });
-
-  expect(list.map((w) => w.name)).toEqual(['StorageError']);
-  expect(list[0].message).toContain('memory only');
-  expect(cache.get({ type: 'task-1', meta: 'workflow=f.toml' }).template).toBe('saved');
-  await cache.close();
+  await expect(WorkflowCache.open({ workflows: new MemorySource(files), storage: database })).rejects.toThrow(
+    `its folder ${join(folder, 'missing')} does not exist`,
+  );
   expect(await leftovers(folder, 'workflows.db')).toEqual([]);
 });
