@@ -33,6 +33,9 @@ export function parseWorkflow(file: string, bytes: Uint8Array): WorkflowFile {
     // Go's stack grows to a gigabyte; ours ends some thousands of nested arrays deep.
     if (cause instanceof RangeError) throw new WorkflowLoadError({ file, reason: 'arrays or inline tables nested too deeply to read' }, { cause });
     if (!(cause instanceof GoTomlError)) throw cause;
+    // Until its stack is read, V8 keeps the frames' receivers (the parser, and with it the file's
+    // bytes) alive for as long as the error lives: every failed file's content would stay held.
+    void cause.stack;
     throw new WorkflowLoadError({ file, reason: cause.message, ...position(bytes, cause.offset) }, { cause });
   }
   const workflow: WorkflowFile = { phases: [] };
