@@ -143,7 +143,15 @@ export class WorkflowWatcher {
   async #run(): Promise<void> {
     // Before the refresh: a folder made since the last look is watched before it is listed, so
     // nothing written into it is missed.
-    if (this.#folders) this.#syncFolders();
+    if (this.#folders) {
+      const wasGone = this.#mode === 'polling';
+      this.#syncFolders();
+      // A workflows folder that is back may still be being filled (a copy): wait until it is quiet.
+      if (wasGone && this.#mode === 'events') {
+        this.#onEvent();
+        return;
+      }
+    }
     this.#pendingSince = undefined;
     await this.#refresh();
   }
