@@ -12,6 +12,7 @@ import { bundleFigures } from './figures/bundle.mjs';
 import { loadingFigures } from './figures/loading.mjs';
 import { lookupFigures } from './figures/lookups.mjs';
 import { memoryFigures } from './figures/memory.mjs';
+import { watchFigures } from './figures/watch.mjs';
 import { generate, workloads } from './generate.mjs';
 import { budgets, quickBudgets, table } from './harness.mjs';
 
@@ -33,6 +34,7 @@ try {
   await cache.close();
   rows.push(...(await loadingFigures(lib, { folder, scratch, budgets: chosen })));
   rows.push(...memoryFigures(library, folder));
+  rows.push(...(await watchFigures(library, { scratch, files: quick ? 1000 : 3000 })));
   rows.push(...bundleFigures(join(root, 'dist')));
 } finally {
   await rm(scratch, { recursive: true, force: true });

@@ -13,6 +13,12 @@ const BATCH_FILES = 256;
  */
 const RACY_WINDOW_MS = 2000;
 
+/**
+ * Work done before the event loop gets a turn: a refresh of thousands of files must not hold up
+ * timers and I/O (a watcher's events, a server's requests) for seconds.
+ */
+const SLICE_MS = 25;
+
 /** What one refresh did. */
 export interface RefreshOutcome {
   /** Keys loaded anew, then `-key` for files gone, as Go's `Refresh` reports them. */
@@ -39,18 +45,26 @@ export async function refreshStore(
   source: WorkflowSource,
   md5: (bytes: Uint8Array) => string,
 ): Promise<RefreshOutcome> {
+  const slices = new TimeSlices();
   const entries = (await source.list()).sort((a, b) => byKey(a.key, b.key));
+  await slices.pause();
   const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
   // Read once: a query per file would cost more than the stat that decides whether to read it.
   const known: Known = { states: store.fileStates(), failed: new Map(store.failures().map((f) => [f.file, f])) };
+  await slices.pause();
   for (let i = 0; i < entries.length; i += BATCH_FILES) {
     // Files whose stamp says unchanged are passed over before any promise is made for them.
     const batch = entries.slice(i, i + BATCH_FILES).filter((entry) => !unchanged(known, entry));
     if (batch.length === 0) continue;
-    const plans = await Promise.all(batch.map((entry) => plan(known, source, md5, entry)));
-    store.transaction(() => {
-      for (const p of plans) apply(store, known, p, outcome);
-    });
+    const reads = await Promise.all(batch.map((entry) => read(source, entry)));
+    // Parsed and written a slice at a time, each slice one transaction, each file whole.
+    for (let next = 0; next < reads.length; ) {
+      store.transaction(() => {
+        do apply(store, known, plan(known, md5, reads[next++]!), outcome);
+        while (next < reads.length && !slices.spent());
+      });
+      await slices.pause();
+    }
   }
   const listed = new Set(entries.map((e) => e.key));
   // Known at the start and not listed now (what this refresh wrote was all listed): no query
@@ -83,16 +97,23 @@ function unchanged(known: Known, entry: SourceEntry): boolean {
   return state !== undefined && !known.failed.has(entry.key) && stampUnchanged(state, entry);
 }
 
-async function plan(known: Known, source: WorkflowSource, md5: (bytes: Uint8Array) => string, entry: SourceEntry): Promise<Plan> {
-  const state = known.states.get(entry.key);
-  const failed = known.failed.has(entry.key);
-  let bytes: Uint8Array;
+/** A listed file's bytes, or why they could not be read. */
+type Read = { entry: SourceEntry; bytes: Uint8Array } | { entry: SourceEntry; failure: WorkflowLoadError };
+
+async function read(source: WorkflowSource, entry: SourceEntry): Promise<Read> {
   try {
-    bytes = await source.read(entry.key);
+    return { entry, bytes: await source.read(entry.key) };
   } catch (cause) {
     const reason = `cannot read: ${cause instanceof Error ? cause.message : String(cause)}`;
-    return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
+    return { entry, failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
   }
+}
+
+function plan(known: Known, md5: (bytes: Uint8Array) => string, read: Read): Plan {
+  if ('failure' in read) return { kind: 'fail', failure: read.failure };
+  const { entry, bytes } = read;
+  const state = known.states.get(entry.key);
+  const failed = known.failed.has(entry.key);
   const hash = md5(bytes);
   // Unchanged: a stamp worth trusting next time is recorded; without one there is nothing to do.
   if (state && !failed && state.hash === hash) return entry.mtimeMs === undefined ? { kind: 'same' } : { kind: 'touch', entry };
@@ -102,6 +123,22 @@ async function plan(known: Known, source: WorkflowSource, md5: (bytes: Uint8Arra
     if (cause instanceof WorkflowLoadError) return { kind: 'fail', failure: cause };
     const reason = cause instanceof Error ? cause.message : String(cause);
     return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
+  }
+}
+
+/** Tells when a slice of {@link SLICE_MS} of work is spent, and gives the event loop a turn then. */
+class TimeSlices {
+  #start = performance.now();
+
+  spent(): boolean {
+    return performance.now() - this.#start >= SLICE_MS;
+  }
+
+  /** Resolves at once within a slice, else after the event loop has had a turn. */
+  async pause(): Promise<void> {
+    if (!this.spent()) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#start = performance.now();
   }
 }
 
