@@ -142,3 +142,17 @@ test('a rewrite of 1,000 files by another process is reloaded in full', async ()
   await until('every file is reloaded', () => cache.phases().every((p) => p.filePath === 'daily.toml' || p.template === 'v2'), 30_000);
   expect(new Set(reloads.flatMap((r) => r.changed))).toEqual(new Set(keys));
 });
+
+test('a refresh of 1,000 rewritten files lets timers run while it works', async () => {
+  const dir = await tempFolder();
+  const keys = Array.from({ length: 1000 }, (_, i) => `f${i}.toml`);
+  await Promise.all(keys.map((key) => writeFile(join(dir, key), markedWorkflow(`p${key.slice(1, -5)}`, 'v1'))));
+  const cache = await openCache({ workflows: dir });
+  await Promise.all(keys.map((key) => writeFile(join(dir, key), markedWorkflow(`p${key.slice(1, -5)}`, 'v2'))));
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 0);
+  const ticksWhileRefreshing = await cache.refresh().then(() => ticks);
+  clearInterval(timer);
+  expect(ticksWhileRefreshing).toBeGreaterThan(0);
+  expect(cache.phases().every((p) => p.template === 'v2')).toBe(true);
+});
