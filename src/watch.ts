@@ -154,7 +154,7 @@ export class WorkflowWatcher {
     }
     this.#pendingSince = undefined;
     await new Promise((resolve) => setTimeout(resolve, 0)); // the look at the folders and the listing: two turns of the event loop, not one
-    await this.#refresh();
+    if (!this.#stopped) await this.#refresh();
   }
 
   async #refresh(): Promise<void> {
