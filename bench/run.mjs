@@ -18,6 +18,7 @@ const { lookupFigures } = await import('./figures/lookups.mjs');
 const { memoryFigures } = await import('./figures/memory.mjs');
 const { s3Figures } = await import('./figures/s3.mjs');
 const { httpFigures } = await import('./figures/http.mjs');
+const { watchFigures } = await import('./figures/watch.mjs');
 const { generate, workloads } = await import('./generate.mjs');
 const { budgets, quickBudgets, table } = await import('./harness.mjs');
 
@@ -40,6 +41,7 @@ try {
   rows.push(...memoryFigures(library, folder));
   rows.push(...(await httpFigures({ folder, requests: quick ? 20_000 : 100_000 })));
   rows.push(...(await s3Figures(lib, await import(pathToFileURL(join(root, 'dist', 's3.js')).href), { folder, budgets: chosen })));
+  rows.push(...(await watchFigures(library, { scratch, files: quick ? 1000 : 3000 })));
   rows.push(...bundleFigures(join(root, 'dist')));
 } finally {
   await rm(scratch, { recursive: true, force: true });

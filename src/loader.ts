@@ -24,6 +24,12 @@ const READS_AT_ONCE = 16;
  */
 const RACY_WINDOW_MS = 2000;
 
+/**
+ * Work done before the event loop gets a turn: a refresh of thousands of files must not hold up
+ * timers and I/O (a watcher's events, a server's requests) for seconds.
+ */
+const SLICE_MS = 25;
+
 /** What one refresh did. */
 export interface RefreshOutcome {
   /** Keys loaded anew, then `-key` for files gone, as Go's `Refresh` reports them. */
@@ -51,10 +57,13 @@ export async function refreshStore(
   md5: (bytes: Uint8Array) => string,
   maxFileSize = DEFAULT_MAX_FILE_SIZE,
 ): Promise<RefreshOutcome> {
+  const slices = new TimeSlices();
   const entries = (await source.list()).sort((a, b) => byKey(a.key, b.key));
+  await slices.pause();
   const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
   // Read once: a query per file would cost more than the stat that decides whether to read it.
   const known: Known = { states: store.fileStates(), failed: new Map(store.failures().map((f) => [f.file, f])) };
+  await slices.pause();
   // Files whose stamp says unchanged are passed over before any promise is made for them.
   const todo = entries.filter((entry) => !unchanged(known, entry));
   for (let i = 0; i < todo.length; ) {
@@ -65,10 +74,15 @@ export async function refreshStore(
       bytes += cost;
       batch.push(todo[i]);
     }
-    const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize));
-    store.transaction(() => {
-      for (const p of plans) apply(store, known, p, outcome);
-    });
+    const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize), slices);
+    // Written a slice at a time, each slice one transaction, each file whole.
+    for (let next = 0; next < plans.length; ) {
+      store.transaction(() => {
+        do apply(store, known, plans[next++]!, outcome);
+        while (next < plans.length && !slices.spent());
+      });
+      await slices.pause();
+    }
   }
   const listed = new Set(entries.map((e) => e.key));
   // A folder that could not be listed hides its files this time: they are kept, not gone.
@@ -105,11 +119,15 @@ function unchanged(known: Known, entry: SourceEntry): boolean {
 }
 
 /** The plans of a batch, in its order, {@link READS_AT_ONCE} of them under way at a time. */
-async function planBatch(batch: readonly SourceEntry[], planOne: (entry: SourceEntry) => Promise<Plan>): Promise<Plan[]> {
+async function planBatch(batch: readonly SourceEntry[], planOne: (entry: SourceEntry) => Promise<Plan>, slices: TimeSlices): Promise<Plan[]> {
   const plans: Plan[] = [];
   let next = 0;
   const work = async () => {
-    for (let i = next++; i < batch.length; i = next++) plans[i] = await planOne(batch[i]);
+    for (let i = next++; i < batch.length; i = next++) {
+      plans[i] = await planOne(batch[i]);
+      // Reading and parsing are synchronous for local files: the event loop gets its turns here.
+      await slices.pause();
+    }
   };
   await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, batch.length) }, work));
   return plans;
@@ -158,6 +176,22 @@ async function plan(
     if (cause instanceof WorkflowLoadError) return { kind: 'fail', failure: cause };
     const reason = cause instanceof Error ? cause.message : String(cause);
     return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
+  }
+}
+
+/** Tells when a slice of {@link SLICE_MS} of work is spent, and gives the event loop a turn then. */
+class TimeSlices {
+  #start = performance.now();
+
+  spent(): boolean {
+    return performance.now() - this.#start >= SLICE_MS;
+  }
+
+  /** Resolves at once within a slice, else after the event loop has had a turn. */
+  async pause(): Promise<void> {
+    if (!this.spent()) return;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#start = performance.now();
   }
 }
 

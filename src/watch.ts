@@ -1,6 +1,5 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
 import { CacheClosedError, describeFailure, RefreshError, type WorkflowLoadError } from './errors.js';
+import { FolderWatchers } from './folder-watchers.js';
 import { FsSource } from './sources/node-fs.js';
 
 /** How a watcher notices changes. */
@@ -24,9 +23,14 @@ export interface Refreshable {
   refresh(): Promise<string[]>;
 }
 
+/** A burst of events that never pauses still gets a refresh this often (at least the debounce). */
+const MAX_WAIT_MS = 1000;
+
 /**
  * Keeps a cache in step with its workflow files: refreshes after file events (debounced), or by
- * polling where events are not available, and tells listeners what changed.
+ * polling where events are not available, and tells listeners what changed. A workflows folder
+ * that vanishes is a failed refresh, told to error listeners once: the watcher polls until it is
+ * back, then watches by events again and reports the refresh that finds it.
  */
 export class WorkflowWatcher {
   readonly #cache: Refreshable;
@@ -34,36 +38,51 @@ export class WorkflowWatcher {
   readonly #pollIntervalMs: number;
   readonly #reloadListeners = new Set<(reload: Reload) => void>();
   readonly #errorListeners = new Set<(error: unknown) => void>();
+  /** Where file events come from; `undefined` when polling was asked for or events cannot be had. */
+  #folders: FolderWatchers | undefined;
   #mode: 'events' | 'polling' = 'polling';
-  #watcher: FSWatcher | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
-  #again = false;
+  /** When the first event not yet refreshed came, and the last one. */
+  #pendingSince: number | undefined;
+  #lastEventAt = 0;
   #stopped = false;
   /** The failures last reported, so that a file failing again unchanged is not reported at every poll. */
   #lastFailures = '';
+  /** The message of the last refresh that failed as a whole, told once; `undefined` once one succeeds. */
+  #lastError: string | undefined;
 
   /** @internal use {@link watchWorkflows} */
   constructor(cache: Refreshable, path: string, isDir: boolean, options: WatchOptions) {
     this.#cache = cache;
     this.#debounceMs = checkMs(options.debounceMs ?? 100, 'debounceMs');
     this.#pollIntervalMs = checkMs(options.pollIntervalMs ?? 1000, 'pollIntervalMs');
-    if (!options.poll) this.#watchEvents(path, isDir);
-    if (this.#mode === 'polling') this.#schedule(this.#pollIntervalMs);
+    if (!options.poll) {
+      this.#folders = new FolderWatchers(path, isDir, () => this.#onEvent());
+      this.#syncFolders();
+    }
+    if (this.#mode === 'polling') this.#arm(this.#pollIntervalMs);
   }
 
-  /** `events` while file events drive refreshes, `polling` otherwise. */
+  /** `events` while file events drive refreshes, `polling` otherwise (asked for, unavailable, or while the workflows folder is gone). */
   get mode(): 'events' | 'polling' {
     return this.#mode;
   }
 
-  /** Calls `listener` after each refresh that loaded, removed or failed files. Returns a function that unsubscribes. */
+  /**
+   * Calls `listener` after each refresh that loaded, removed or failed files, and after the
+   * first refresh that succeeds after one that failed as a whole. Returns a function that unsubscribes.
+   */
   onReload(listener: (reload: Reload) => void): () => void {
     this.#reloadListeners.add(listener);
     return () => this.#reloadListeners.delete(listener);
   }
 
-  /** Calls `listener` when a refresh fails as a whole (the folder vanished, the database cannot be saved). */
+  /**
+   * Calls `listener` when a refresh fails as a whole (the folder vanished, the database cannot be
+   * saved); the same failure again is not told again until a refresh has succeeded. Returns a
+   * function that unsubscribes.
+   */
   onError(listener: (error: unknown) => void): () => void {
     this.#errorListeners.add(listener);
     return () => this.#errorListeners.delete(listener);
@@ -78,46 +97,64 @@ export class WorkflowWatcher {
   #halt(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    this.#watcher?.close();
-    this.#watcher = undefined;
+    this.#timer = undefined;
+    this.#folders?.close();
   }
 
-  #watchEvents(path: string, isDir: boolean): void {
-    // A single file is watched through its folder: editors that save by rename replace the
-    // file, and a watch on the old file would go quiet.
-    const name = basename(path);
-    try {
-      this.#watcher = watch(isDir ? path : dirname(path), { recursive: isDir, persistent: true }, (_event, file) => {
-        if (isDir || file === null || basename(String(file)) === name) this.#schedule(this.#debounceMs);
-      });
-    } catch {
-      return; // no (recursive) file events on this platform: poll
+  /** Watches the folders there are now; polls while the workflows folder is gone, and for good when events are refused. */
+  #syncFolders(): void {
+    const state = this.#folders?.sync();
+    if (state === 'unwatchable') this.#folders = undefined;
+    this.#mode = state === 'watching' ? 'events' : 'polling';
+  }
+
+  /** Costs a comparison for all but the first event of a burst: a storm of thousands stays cheap. */
+  #onEvent(): void {
+    if (this.#stopped) return;
+    this.#lastEventAt = Date.now();
+    this.#pendingSince ??= this.#lastEventAt;
+    if (!this.#running && this.#timer === undefined) this.#arm(this.#debounceMs);
+  }
+
+  #arm(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => this.#tick(), delayMs);
+  }
+
+  #tick(): void {
+    this.#timer = undefined;
+    if (this.#mode === 'events' && this.#pendingSince !== undefined) {
+      const now = Date.now();
+      const quiet = now - this.#lastEventAt;
+      const waited = now - this.#pendingSince;
+      const maxWait = Math.max(MAX_WAIT_MS, this.#debounceMs);
+      if (quiet < this.#debounceMs && waited < maxWait) {
+        this.#arm(Math.min(this.#debounceMs - quiet, maxWait - waited));
+        return;
+      }
     }
-    this.#mode = 'events';
-    this.#watcher.on('error', () => {
-      this.#watcher?.close();
-      this.#watcher = undefined;
-      this.#mode = 'polling';
-      this.#schedule(this.#pollIntervalMs);
+    this.#running = this.#run().finally(() => {
+      this.#running = undefined;
+      if (this.#mode === 'polling') this.#arm(this.#pollIntervalMs);
+      else if (this.#pendingSince !== undefined) this.#arm(this.#debounceMs);
     });
   }
 
-  #schedule(delayMs: number): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
+  async #run(): Promise<void> {
+    // Before the refresh: a folder made since the last look is watched before it is listed, so
+    // nothing written into it is missed.
+    if (this.#folders) {
+      const wasGone = this.#mode === 'polling';
+      this.#syncFolders();
+      // A workflows folder that is back may still be being filled (a copy): wait until it is quiet.
+      if (wasGone && this.#mode === 'events') {
+        this.#onEvent();
+        return;
+      }
     }
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#running = this.#refresh().finally(() => {
-        this.#running = undefined;
-        if (this.#again || this.#mode === 'polling') {
-          this.#again = false;
-          this.#schedule(this.#mode === 'polling' ? this.#pollIntervalMs : this.#debounceMs);
-        }
-      });
-    }, delayMs);
+    this.#pendingSince = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the look at the folders and the listing: two turns of the event loop, not one
+    if (!this.#stopped) await this.#refresh();
   }
 
   async #refresh(): Promise<void> {
@@ -130,13 +167,17 @@ export class WorkflowWatcher {
         return;
       }
       if (!(error instanceof RefreshError)) {
-        this.#emitError(error);
+        const message = error instanceof Error ? error.message : String(error);
+        if (message !== this.#lastError) this.#emitError(error);
+        this.#lastError = message;
         return;
       }
       reload = { changed: [...error.changed], failures: error.failures };
     }
+    const recovered = this.#lastError !== undefined;
+    this.#lastError = undefined;
     const failures = reload.failures.map(describeFailure).join('\n');
-    if (reload.changed.length === 0 && failures === this.#lastFailures) return;
+    if (reload.changed.length === 0 && failures === this.#lastFailures && !recovered) return;
     this.#lastFailures = failures;
     for (const listener of this.#reloadListeners) {
       try {

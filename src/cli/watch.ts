@@ -1,10 +1,12 @@
 import { Command } from 'commander';
-import { describeFailure } from '../errors.js';
-import { watchWorkflows, type Reload } from '../watch.js';
+import type { WorkflowCache } from '../cache.js';
+import { describeFailure, WorkflowPathError } from '../errors.js';
+import { watchWorkflows, type Reload, type WorkflowWatcher } from '../watch.js';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
 import { printable } from './printable.js';
 import { formatProblems, problemsOf, summarize } from './report.js';
+import { untilStopped } from './until-stopped.js';
 import { exitCodes, wholeNumber } from './usage.js';
 
 export function watchCommand(finish: Finish): Command {
@@ -15,46 +17,73 @@ export function watchCommand(finish: Finish): Command {
     .option('--poll', 'poll instead of using file events (for network drives)')
     .option('--interval <ms>', 'time between polls', wholeNumber('--interval'), 1000)
     .action(async (path: string, options: { db?: string; poll?: boolean; interval: number }) => {
-      const cache = await openWorkflows(path, options.db);
-      const start = summarize(cache);
-      const watcher = await watchWorkflows(cache, path, { poll: options.poll ?? false, pollIntervalMs: options.interval });
-      const out = (line: string) => process.stdout.write(`${line}\n`);
-      out(
-        `watching ${printable(path)} (${start.files} files, ${start.phases} phases, ${start.problems.length} with problems, ` +
-          `${start.failures.length} failed files; ${watcher.mode}); Ctrl-C stops`,
-      );
-      for (const line of formatProblems(start)) out(line);
-      watcher.onReload((reload: Reload) => {
-        // Counts from the database, problems of the reloaded files only: no pass over every phase.
-        const now = cache.stats();
-        const reloaded = reload.changed.filter((k) => !k.startsWith('-')).flatMap((k) => cache.phases(k));
-        out(
-          `${time()} ${reload.changed.length > 0 ? `reloaded ${reload.changed.map(printable).join(', ')}` : 'no file reloaded'}: ${now.phases} phases, ` +
-            `${now.problems} with problems, ${now.failedFiles} failed files`,
-        );
-        for (const line of formatProblems({ problems: problemsOf(reloaded), failures: [] })) out(`  ${line}`);
-        for (const f of reload.failures) out(`  failed: ${printable(describeFailure(f))}`);
-      });
-      watcher.onError((error) => out(`${time()} error: ${printable(error instanceof Error ? error.message : String(error))}`));
-      await stopSignal();
-      await watcher.stop();
-      await cache.close();
-      out('stopped');
+      // Held from before the open: a signal or a fatal error at any point still closes the
+      // cache, so the database's lock is never left behind.
+      const stopping = untilStopped();
+      try {
+        await watchUntilStopped(path, options, stopping.reason);
+      } finally {
+        stopping.dispose();
+      }
       finish(exitCodes.ok);
     });
 }
 
-/** Resolves at the first SIGINT or SIGTERM. */
-function stopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+async function watchUntilStopped(path: string, options: { db?: string; poll?: boolean; interval: number }, stopped: Promise<Error | undefined>): Promise<void> {
+  const cache = await openWorkflows(path, options.db);
+  let watcher: WorkflowWatcher | undefined;
+  let fatal: unknown;
+  try {
+    watcher = await watchWorkflows(cache, path, { poll: options.poll ?? false, pollIntervalMs: options.interval });
+    report(cache, watcher, path);
+    fatal = await stopped;
+  } catch (error) {
+    fatal = error;
+  }
+  await watcher?.stop();
+  try {
+    await cache.close();
+  } catch (error) {
+    if (fatal === undefined) throw error;
+    fatal = new Error(`${message(fatal)}; the last changes could not be saved: ${message(error)}`, { cause: fatal });
+  }
+  if (fatal instanceof WorkflowPathError) throw fatal; // gone before the watch began: a missing path, status 2
+  if (fatal !== undefined) throw new Error(`watch stopped: ${message(fatal)}`, { cause: fatal });
+  out('stopped');
+}
+
+/** Prints the start, then each reload and each error, as they come. */
+function report(cache: WorkflowCache, watcher: WorkflowWatcher, path: string): void {
+  const start = summarize(cache);
+  out(
+    `watching ${printable(path)} (${start.files} files, ${start.phases} phases, ${start.problems.length} with problems, ` +
+      `${start.failures.length} failed files; ${watcher.mode}); Ctrl-C stops`,
+  );
+  for (const line of formatProblems(start)) out(line);
+  watcher.onReload((reload: Reload) => {
+    // Counts from the database, problems of the reloaded files only: no pass over every phase.
+    const now = cache.stats();
+    const reloaded = reload.changed.filter((k) => !k.startsWith('-')).flatMap((k) => cache.phases(k));
+    out(
+      `${time()} ${reload.changed.length > 0 ? `reloaded ${reload.changed.map(printable).join(', ')}` : 'no file reloaded'}: ${now.phases} phases, ` +
+        `${now.problems} with problems, ${now.failedFiles} failed files`,
+    );
+    for (const line of formatProblems({ problems: problemsOf(reloaded), failures: [] })) out(`  ${line}`);
+    for (const f of reload.failures) out(`  failed: ${printable(describeFailure(f))}`);
   });
+  watcher.onError((error) => {
+    // A vanished folder or file is not the end: its phases are kept and the watcher waits for it.
+    const waiting = error instanceof WorkflowPathError ? '; its phases are kept, waiting for it to come back' : '';
+    out(`${time()} error: ${printable(message(error))}${waiting}`);
+  });
+}
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function time(): string {

@@ -1,0 +1,157 @@
+import { readdirSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/**
+ * What {@link FolderWatchers.sync} found: `watching` every folder; `gone` when the workflows
+ * folder (or a single file's folder) is not there; `unwatchable` when the system refused a
+ * watch (out of inotify watches, say). Unless `watching`, every watcher is closed.
+ */
+export type FolderState = 'watching' | 'gone' | 'unwatchable';
+
+interface Watched {
+  /** Device and inode of the folder when it was watched: a folder replaced under its name is watched anew. */
+  id: string;
+  watcher: FSWatcher;
+}
+
+/**
+ * File events for a workflows path from plain, non-recursive `fs.watch` watchers, one per folder
+ * (a folder's watcher already reports the files in it), kept in step with the tree by
+ * {@link sync}. Node 20's recursive watch on Linux is JavaScript that re-reads a folder and stats
+ * its files on every event (a rewrite of 3,000 files in one folder held the event loop for 24 s),
+ * and its watchers close for good once the folder is deleted or renamed. An event means only
+ * "look again": the refresh that follows decides what changed.
+ */
+export class FolderWatchers {
+  readonly #path: string;
+  readonly #isDir: boolean;
+  readonly #onEvent: () => void;
+  /** By the keys of {@link #folders}. */
+  readonly #watched = new Map<string, Watched>();
+
+  /**
+   * @param path the workflows folder, or a single workflows file (watched through its folder,
+   *   since editors that save by rename replace the file)
+   * @param onEvent called for every event of interest, often many times for one change
+   */
+  constructor(path: string, isDir: boolean, onEvent: () => void) {
+    this.#path = resolve(path);
+    this.#isDir = isDir;
+    this.#onEvent = onEvent;
+  }
+
+  /** Watches every folder there is now and closes the watchers of folders gone or replaced. */
+  sync(): FolderState {
+    const wanted = this.#folders();
+    if (!wanted) {
+      this.close();
+      return 'gone';
+    }
+    for (const [key, watched] of this.#watched) {
+      if (wanted.get(key)?.id !== watched.id) this.#unwatch(key);
+    }
+    for (const [key, folder] of wanted) {
+      if (this.#watched.has(key)) continue;
+      try {
+        this.#watch(key, folder);
+      } catch (error) {
+        if (code(error) === 'ENOENT' || code(error) === 'ENOTDIR') continue; // gone since listed: its parent's event runs sync again
+        if (folder.optional) continue;
+        this.close();
+        return 'unwatchable';
+      }
+    }
+    return 'watching';
+  }
+
+  /** Closes every watcher; a later {@link sync} watches again. */
+  close(): void {
+    for (const key of [...this.#watched.keys()]) this.#unwatch(key);
+  }
+
+  /**
+   * The folders to watch, by key, or `undefined` when the top one is not there. A folder is
+   * its own key, or `name\0folder` when only events for that name matter: the workflows folder's
+   * parent, where the folder itself is deleted, renamed or swapped (a link replaced), and a
+   * single workflows file's folder.
+   */
+  #folders(): Map<string, Folder> | undefined {
+    const wanted = new Map<string, Folder>();
+    const top = this.#isDir ? this.#path : dirname(this.#path);
+    const topFolder = folderAt(top);
+    if (!topFolder) return undefined;
+    if (!this.#isDir) {
+      wanted.set(`${basename(this.#path)}\0${topFolder.real}`, { ...topFolder, name: basename(this.#path) });
+      return wanted;
+    }
+    const parent = dirname(top);
+    const parentFolder = parent === top ? undefined : folderAt(parent);
+    if (parentFolder) wanted.set(`${basename(top)}\0${parentFolder.real}`, { ...parentFolder, name: basename(top), optional: true });
+    const seen = new Set<string>();
+    const visit = (path: string, folder: Located): void => {
+      if (seen.has(folder.real)) return; // a link to a folder already watched, or back up the tree
+      seen.add(folder.real);
+      wanted.set(folder.real, folder);
+      let entries;
+      try {
+        entries = readdirSync(path, { withFileTypes: true });
+      } catch {
+        return; // unreadable or gone since: the refresh reports what it cannot read
+      }
+      for (const entry of entries) {
+        if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
+        const below = join(path, entry.name);
+        const located = folderAt(below);
+        if (located) visit(below, located);
+      }
+    };
+    visit(top, topFolder);
+    return wanted;
+  }
+
+  #watch(key: string, folder: Folder): void {
+    const name = folder.name;
+    const watcher = watch(folder.real, { persistent: true }, (_event, file) => {
+      if (name === undefined || file === null || String(file) === name) this.#onEvent();
+    });
+    // A watch that fails later (its folder removed where the platform reports that as an error)
+    // is dropped and looked at again by the next sync.
+    watcher.on('error', () => {
+      if (this.#watched.get(key)?.watcher === watcher) this.#unwatch(key);
+      this.#onEvent();
+    });
+    this.#watched.set(key, { id: folder.id, watcher });
+  }
+
+  #unwatch(key: string): void {
+    this.#watched.get(key)?.watcher.close();
+    this.#watched.delete(key);
+  }
+}
+
+interface Located {
+  real: string;
+  id: string;
+}
+
+interface Folder extends Located {
+  /** Only events for this name count. */
+  name?: string;
+  /** Watched when it can be; a refusal leaves the rest watched. */
+  optional?: boolean;
+}
+
+/** The real path and identity of a folder (links followed), or `undefined` when `path` is not one. */
+function folderAt(path: string): Located | undefined {
+  try {
+    const stats = statSync(path);
+    if (!stats.isDirectory()) return undefined;
+    return { real: realpathSync(path), id: `${stats.dev}:${stats.ino}` };
+  } catch {
+    return undefined;
+  }
+}
+
+function code(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
