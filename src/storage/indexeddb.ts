@@ -1,4 +1,4 @@
-import { get, set, type UseStore } from 'idb-keyval';
+import { get, set, update, type UseStore } from 'idb-keyval';
 import type { StorageAdapter } from './storage.js';
 
 /** Keeps the image in IndexedDB under one key (idb-keyval); one put is atomic. */
@@ -35,11 +35,25 @@ export class IndexedDBStorage implements StorageAdapter {
     await set(this.key, image, this.#store);
   }
 
-  /** Copies the unusable image to `<key>.unusable-<time>`. */
+  /** Copies the unusable image to `<key>.unusable-<time>`, never over an earlier one. */
   async moveAside(image: Uint8Array): Promise<string> {
-    const aside = `${this.key}.unusable-${new Date().toISOString()}`;
-    await set(aside, this.#foreign ?? image, this.#store);
-    this.#foreign = undefined;
-    return `IndexedDB key ${aside}`;
+    const value = this.#foreign ?? image;
+    const stamp = `${this.key}.unusable-${new Date().toISOString()}`;
+    for (let n = 0; ; n++) {
+      const aside = n === 0 ? stamp : `${stamp}-${n}`;
+      // Looked up and written in one transaction: another tab cannot take the key in between.
+      let taken = false;
+      await update(
+        aside,
+        (earlier: unknown) => {
+          taken = earlier !== undefined;
+          return taken ? earlier : value;
+        },
+        this.#store,
+      );
+      if (taken) continue;
+      this.#foreign = undefined;
+      return `IndexedDB key ${aside}`;
+    }
   }
 }

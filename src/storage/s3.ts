@@ -82,10 +82,14 @@ export class S3Storage implements StorageAdapter {
 
   /** Keeps an unusable image under a new key beside it, never over anything. */
   async moveAside(image: Uint8Array): Promise<string> {
-    const key = `${this.#key}.unusable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    const response = await this.#put(key, image, Date.now(), { 'if-none-match': '*' });
-    if (response.status !== 200) throw this.#client.failure({ method: 'PUT', key }, response);
-    return s3Name(this.#client.target, key);
+    const stamp = `${this.#key}.unusable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    for (let n = 0; ; n++) {
+      const key = n === 0 ? stamp : `${stamp}-${n}`;
+      const response = await this.#put(key, image, Date.now(), { 'if-none-match': '*' });
+      if (response.status === 200) return s3Name(this.#client.target, key);
+      // 412: an image was moved aside under this name in the same millisecond; take the next name.
+      if (response.status !== 412 || n === 99) throw this.#client.failure({ method: 'PUT', key }, response);
+    }
   }
 
   #condition(): Record<string, string> {

@@ -9,7 +9,8 @@ import {
   type WorkflowCacheError,
 } from '../../src/index.browser.js';
 
-// Real IndexedDB in Chromium: what the playground and browser users rely on.
+// Real IndexedDB in Chromium: what the playground and browser users rely on. What every storage
+// adapter promises runs here too, in indexeddb-contract.browser.test.ts.
 
 const sqlJs = { locateFile: () => wasmUrl };
 const used: string[] = [];
@@ -34,17 +35,6 @@ const workflows = () =>
   });
 
 describe('IndexedDBStorage in a real browser', () => {
-  it('loads back exactly the bytes it saved', async () => {
-    const storage = new IndexedDBStorage(freshKey());
-    const image = Uint8Array.from({ length: 5000 }, (_, i) => (i * 31) % 256);
-    await storage.save(image);
-    expect(await new IndexedDBStorage(storage.key).load()).toEqual(image);
-  });
-
-  it('loads nothing from a key never saved', async () => {
-    expect(await new IndexedDBStorage(freshKey()).load()).toBeUndefined();
-  });
-
   it('keeps a cache that, reopened, loads nothing anew and answers the same', async () => {
     const key = freshKey();
     const first = await WorkflowCache.open({ workflows: workflows(), storage: new IndexedDBStorage(key), sqlJs });
