@@ -29,13 +29,14 @@ export class WorkflowCache extends CoreCache {
   protected static override platform: Platform | undefined = node;
 
   /**
-   * Refreshes this cache whenever its workflow files change (file events, debounced; polling
-   * where events are missing) until the watcher is stopped.
-   * @throws {TypeError} when the workflows were not given as a path
+   * Refreshes this cache whenever its workflow files change: by file events (debounced; polling
+   * where events are missing) for a folder or file on disk, by polling every `pollIntervalMs` for
+   * any other source (a bucket, memory), until the watcher is stopped.
+   * @throws {TypeError} for a bad option
    */
   watch(options: WatchOptions = {}): WorkflowWatcher {
     const source = this.source;
-    if (!(source instanceof FsSource)) throw new TypeError('watch() needs workflows opened from a path; call refresh() yourself for other sources');
-    return new WorkflowWatcher(this, source.location, source.isDir, options);
+    if (source instanceof FsSource) return new WorkflowWatcher(this, source.location, source.isDir, options);
+    return new WorkflowWatcher(this, source.location, source.isDir, { ...options, poll: true });
   }
 }

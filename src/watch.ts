@@ -1,5 +1,6 @@
 import { CacheClosedError, describeFailure, RefreshError, type WorkflowLoadError } from './errors.js';
 import { FolderWatchers } from './folder-watchers.js';
+import { isObjectUrl } from './s3/s3-url.js';
 import { FsSource } from './sources/node-fs.js';
 
 /** How a watcher notices changes. */
@@ -202,11 +203,13 @@ export class WorkflowWatcher {
 }
 
 /**
- * Starts watching a workflows path (file or folder) and refreshing `cache` when it changes.
+ * Starts watching a workflows path (file or folder) and refreshing `cache` when it changes. A
+ * bucket (`s3://…`) sends no file events: it is polled, every `pollIntervalMs`.
  * @throws {WorkflowPathError} when the path does not exist or cannot be read
  * @throws {TypeError} for a bad option
  */
 export async function watchWorkflows(cache: Refreshable, path: string, options: WatchOptions = {}): Promise<WorkflowWatcher> {
+  if (isObjectUrl(path)) return new WorkflowWatcher(cache, path, true, { ...options, poll: true });
   const source = await FsSource.open(path);
   return new WorkflowWatcher(cache, source.location, source.isDir, options);
 }

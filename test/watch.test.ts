@@ -124,9 +124,17 @@ describe('cache.watch()', () => {
     expect(reloads).toEqual([]);
   });
 
-  test('needs workflows opened from a path', async () => {
-    const cache = await open({ workflows: new MemorySource({ 'daily.toml': daily }) });
-    expect(() => cache.watch()).toThrow(TypeError);
+  test('polls a source that sends no file events, such as one in memory', async () => {
+    const source = new MemorySource({ 'daily.toml': daily });
+    const cache = await open({ workflows: source });
+    const watcher = cache.watch({ pollIntervalMs: 20 });
+    const reloads: string[][] = [];
+    watcher.onReload((r) => reloads.push(r.changed));
+    expect(watcher.mode).toBe('polling');
+    source.set('late.toml', daily);
+    while (reloads.length === 0) await sleep(10);
+    await watcher.stop();
+    expect(reloads[0]).toEqual(['late.toml']);
   });
 
   test('rejects a negative debounce', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { credentials, startS3Server, type S3TestServer } from '../s3/s3-server.js';
-import { root, run } from './run.js';
+import { root, run, start, until } from './run.js';
 
 // Every command that takes a workflows path or --db takes s3:// too, configured by AWS_* variables.
 
@@ -34,4 +34,18 @@ it('says in one line what to check when the credentials are refused', async () =
   const result = await run(['validate', 's3://cli/wf'], root, { ...env, AWS_ACCESS_KEY_ID: 'NOPE' });
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/^workflow-cache: s3:\/\/cli\/wf\/: GET failed: 403 InvalidAccessKeyId .*; check the credentials \(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\)\n$/);
+});
+
+it('watch polls a bucket, which sends no file events, every --interval', async () => {
+  const watching = start(['watch', 's3://cli/wf', '--interval', '100'], root, env);
+  try {
+    await until(() => watching.output().includes('Ctrl-C stops'));
+    expect(watching.output()).toContain('; polling)');
+    await server.put('cli', 'wf/late.toml', '[[phase]]\ntask = "late"\nrule = "cron=0 * * * *"\n');
+    await until(() => watching.output().includes('reloaded late.toml'));
+  } finally {
+    watching.child.kill('SIGTERM');
+    await watching.exited;
+  }
+  expect(watching.output()).toMatch(/stopped\n$/);
 });

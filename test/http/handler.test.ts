@@ -121,7 +121,7 @@ describe('the paths', () => {
 
   it('POST /refresh gives what changed, and the failures with a 200', async () => {
     source.set('group/daily.toml', `${daily}\n`);
-    expect(await json('/refresh', { method: 'POST' })).toEqual({ changed: ['group/daily.toml'], failures: [{ file: 'bad.toml', reason: 'expected end of table array declaration', line: 1, column: 9 }] });
+    expect(await json('/refresh', { method: 'POST' })).toEqual({ changed: ['group/daily.toml'], failures: [{ file: 'bad.toml', reason: "expected end of table array name delimiter ']', but got '\\n' instead", line: 1, column: 9 }] });
   });
 
   it('POST /validate checks the body as a file and stores nothing', async () => {
