@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { makeConsumer, type Consumer } from './consumer.js';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import { makeConsumer, packAndInstall, type Consumer, type Packed } from './consumer.js';
 
+let packed: Packed;
 let consumer: Consumer;
+beforeAll(() => {
+  packed = packAndInstall();
+});
+afterAll(() => packed.remove());
 beforeEach(() => {
-  consumer = makeConsumer();
+  consumer = makeConsumer(packed);
 });
 afterEach(() => consumer.remove());
 
