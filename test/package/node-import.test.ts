@@ -39,19 +39,6 @@ test('the graph and diff helpers import from workflow-cache/tools', () => {
   expect(JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual({ mermaid: true, added: 1 });
 });
 
-test('the package ships type declarations for its entry points', () => {
-  const script = consumer.write(
-    'types.mjs',
-    `import { createRequire } from 'node:module';
-     import { existsSync } from 'node:fs';
-     const pkg = createRequire(import.meta.url)('workflow-cache/package.json');
-     const root = new URL('./node_modules/workflow-cache/', import.meta.url);
-     const types = [pkg.exports['.'].types, pkg.exports['.'].browser.types, pkg.exports['./tools'].types];
-     console.log(JSON.stringify(types.map((t) => existsSync(new URL(t, root)))));`,
-  );
-  expect(JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' }))).toEqual([true, true, true]);
-});
-
 test('a wasm that cannot be found makes open reject with SqlJsLoadError naming where it looked', () => {
   const script = consumer.write(
     'no-wasm.mjs',
