@@ -26,6 +26,20 @@ test('a plain Node script imports workflow-cache and finds the wasm by itself', 
   expect(JSON.parse(out)).toEqual({ task: 'load', rule: 'cron=0 * * * *', dependsOn: '', retry: 0, template: '' });
 });
 
+test('a CommonJS script loads the package with await import()', () => {
+  consumer.write('workflows/f1.toml', '[[phase]]\ntask = "load"\nrule = "cron=0 * * * *"\n');
+  const script = consumer.write(
+    'main.cjs',
+    `(async () => {
+       const { WorkflowCache } = await import('workflow-cache');
+       const cache = await WorkflowCache.open({ workflows: 'workflows' });
+       console.log(JSON.stringify(cache.get({ type: 'load', meta: 'workflow=f1.toml' }).task));
+       await cache.close();
+     })();`,
+  );
+  expect(JSON.parse(execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8' }))).toBe('load');
+});
+
 test('the graph and diff helpers import from workflow-cache/tools', () => {
   const script = consumer.write(
     'tools.mjs',
