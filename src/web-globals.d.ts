@@ -4,7 +4,8 @@
 // Only the members core code uses are here; the Node and browser projects check the same code
 // against @types/node and lib.dom, which keeps these declarations honest.
 
-declare function setTimeout(callback: () => void, ms: number): WebTimer;
+/** Called with nothing, as both runtimes do when given no extra arguments (so `resolve` fits). */
+declare function setTimeout(callback: (_: void) => void, ms?: number): WebTimer;
 declare function clearTimeout(timer: WebTimer | undefined): void;
 /** A timer handle: a number in browsers, an object in Node. */
 interface WebTimer {
@@ -18,7 +19,7 @@ declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
 declare class TextDecoder {
-  constructor(label?: string, options?: { fatal?: boolean });
+  constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
   decode(input?: Uint8Array): string;
 }
 
