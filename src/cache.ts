@@ -61,7 +61,10 @@ const savedOptionNames = new Set(['storage', 'sqlJs']);
  * this task, and which phases run after it.
  */
 export class WorkflowCache {
-  /** Set by each entry point (Node, browser): the core imports neither runtime. */
+  /**
+   * Set by each entry point (Node, browser): the core imports neither runtime.
+   * @internal
+   */
   protected static platform: Platform | undefined;
 
   readonly #store: WorkflowStore;
@@ -81,6 +84,10 @@ export class WorkflowCache {
   #saving: Promise<void> | undefined;
   #nextSave: Promise<void> | undefined;
 
+  /** Opened by {@link WorkflowCache.open} or {@link WorkflowCache.openSaved}, never constructed. */
+  protected constructor(...opened: never);
+  /** @internal */
+  protected constructor(store: WorkflowStore, source: WorkflowSource, storage: StorageAdapter | undefined, md5: (bytes: Uint8Array) => string);
   protected constructor(store: WorkflowStore, source: WorkflowSource, storage: StorageAdapter | undefined, md5: (bytes: Uint8Array) => string) {
     this.#store = store;
     this.#source = source;
@@ -343,7 +350,10 @@ export class WorkflowCache {
     return { ...databaseCounts(this.#open('stats').db), operations: this.#timer.snapshot() };
   }
 
-  /** The workflow files this cache reads, for runtime extensions such as the Node watcher. */
+  /**
+   * The workflow files this cache reads, for runtime extensions such as the Node watcher.
+   * @internal
+   */
   protected get source(): WorkflowSource {
     return this.#source;
   }

@@ -86,6 +86,7 @@ export const dropExpiredVersionsSql = `
 /**
  * Every version of a file the database knows, oldest first: those kept in `workflow_history`,
  * then the current one when the file is still loaded. `[]` for a file never loaded.
+ * @internal
  */
 export function readHistory(db: Database, file: string): WorkflowVersion[] {
   const versions: Omit<WorkflowVersion, 'version'>[] = rows(

@@ -22,5 +22,6 @@ const browser: Platform = {
 
 /** The workflow cache, with workflows from a {@link WorkflowSource} and storage such as IndexedDB. */
 export class WorkflowCache extends CoreCache {
+  /** @internal */
   protected static override platform: Platform | undefined = browser;
 }

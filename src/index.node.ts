@@ -26,6 +26,7 @@ const node: Platform = {
 
 /** The workflow cache, with paths read from the file system and databases kept in files. */
 export class WorkflowCache extends CoreCache {
+  /** @internal */
   protected static override platform: Platform | undefined = node;
 
   /**

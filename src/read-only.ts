@@ -108,6 +108,7 @@ function describe(token: SqlToken): string {
  * {@link checkReadOnly}: a statement that would still change the database fails inside SQLite.
  * No bound on time, rows or memory: for trusted SQL (see `queryIsolated()` for the rest).
  * @throws {QueryError} for anything but one read-only statement, bad SQL or parameters
+ * @internal
  */
 export function runReadOnly(db: Database, sql: string, params: readonly unknown[]): Record<string, unknown>[] {
   checkReadOnly(sql);

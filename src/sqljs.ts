@@ -9,8 +9,11 @@ export interface SqlJsConfig {
   wasmBinary?: ArrayBuffer;
 }
 
+/** @internal */
 export type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
+/** @internal */
 export type Database = InstanceType<SqlJs['Database']>;
+/** @internal */
 export type Statement = ReturnType<Database['prepare']>;
 
 let loaded: Promise<SqlJs> | undefined;
@@ -20,6 +23,7 @@ let loaded: Promise<SqlJs> | undefined;
  * anyway, so the first configuration is the one that counts. A failed start is not kept, so the
  * next call tries again.
  * @throws {SqlJsLoadError} when the wasm cannot be fetched or started
+ * @internal
  */
 export function loadSqlJs(config: SqlJsConfig = {}): Promise<SqlJs> {
   loaded ??= initSqlJs({ ...config }).catch((cause: unknown) => {

@@ -114,7 +114,10 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
-/** Counts what the database holds, and its size. */
+/**
+ * Counts what the database holds, and its size.
+ * @internal
+ */
 export function databaseCounts(db: Database): DatabaseCounts {
   const [row] = db.exec(`SELECT
     (SELECT count(*) FROM workflow_files),

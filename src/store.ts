@@ -72,6 +72,7 @@ const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 /**
  * The SQL behind the cache: every statement prepared once and kept, since preparing costs more
  * than a lookup. Synchronous, like sql.js itself.
+ * @internal
  */
 export class WorkflowStore {
   readonly db: Database;

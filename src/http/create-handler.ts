@@ -25,6 +25,6 @@ export function createHandler(cache: WorkflowCache, options: HandlerOptions = {}
         return readBody(request.headers.get('content-length'), next, () => void reader?.cancel().catch(() => {}), limit);
       },
     });
-    return new Response(answer.body as BodyInit | null, { status: answer.status, headers: answer.headers });
+    return new Response(answer.body as ConstructorParameters<typeof Response>[0], { status: answer.status, headers: answer.headers });
   };
 }

@@ -6,8 +6,8 @@ const utf8 = new TextEncoder();
 
 /** The part of Node's `IncomingMessage` the listener reads. */
 export interface NodeRequestLike extends AsyncIterable<Uint8Array> {
-  method?: string;
-  url?: string;
+  method?: string | undefined;
+  url?: string | undefined;
   headers: Record<string, string | string[] | undefined>;
   resume(): unknown;
 }

@@ -72,7 +72,7 @@ export class S3Client {
 
   async #once(request: S3Request): Promise<S3Response> {
     const init: RequestInit = { method: request.method, headers: request.headers ?? {}, signal: AbortSignal.timeout(this.target.timeoutMs) };
-    if (request.body) init.body = request.body as BodyInit;
+    if (request.body) init.body = request.body as RequestInit['body'];
     this.requests++;
     const signed = this.#signer ? await this.#signer.sign(request.url, init) : new Request(request.url, init);
     // Called unbound: a browser's fetch throws "Illegal invocation" when called on another object.

@@ -1,6 +1,13 @@
 import { get, set, update, type UseStore } from 'idb-keyval';
 import type { StorageAdapter } from './storage.js';
 
+/**
+ * An idb-keyval store (`createStore(db, objectStore)`), in words that need no DOM types:
+ * idb-keyval's own `UseStore` names IndexedDB's, which a Node project compiling against this
+ * package does not have.
+ */
+export type KeyvalStore = <T>(txMode: 'readonly' | 'readwrite' | 'versionchange', callback: (store: unknown) => T | PromiseLike<T>) => Promise<T>;
+
 /** Keeps the image in IndexedDB under one key (idb-keyval); one put is atomic. */
 export class IndexedDBStorage implements StorageAdapter {
   readonly key: string;
@@ -13,11 +20,12 @@ export class IndexedDBStorage implements StorageAdapter {
    * @param key the IndexedDB key the image lives under
    * @param store an idb-keyval store (`createStore(db, objectStore)`). Default is idb-keyval's own.
    */
-  constructor(key: string, store?: UseStore) {
+  constructor(key: string, store?: KeyvalStore) {
     if (typeof key !== 'string' || key === '') throw new TypeError('IndexedDBStorage needs a key');
     this.key = key;
     this.location = `IndexedDB key ${key}`;
-    this.#store = store;
+    // The same function: idb-keyval hands it an IDBObjectStore.
+    this.#store = store as UseStore | undefined;
   }
 
   async load(): Promise<Uint8Array | undefined> {

@@ -5,14 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { makeConsumer, type Consumer } from './consumer.js';
+import { makeConsumer, packAndInstall, type Consumer, type Packed } from './consumer.js';
 import { chromiumLaunchOptions } from '../setup/chromium.js';
 
+let packed: Packed;
 let consumer: Consumer;
 let outDir: string;
 
 beforeAll(async () => {
-  consumer = makeConsumer();
+  packed = packAndInstall();
+  consumer = makeConsumer(packed);
   consumer.write('index.html', '<!doctype html><script type="module" src="./main.js"></script><pre id="out"></pre><pre id="isolated"></pre>');
   consumer.write(
     'main.js',
@@ -26,7 +28,10 @@ beforeAll(async () => {
   outDir = join(consumer.dir, 'dist');
   await build({ root: consumer.dir, logLevel: 'silent', build: { outDir, target: 'es2022' }, configFile: false });
 });
-afterAll(() => consumer.remove());
+afterAll(() => {
+  consumer.remove();
+  packed.remove();
+});
 
 function builtFiles(): string[] {
   return readdirSync(outDir, { recursive: true, encoding: 'utf8' });
