@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Finish } from './finish.js';
+import { filesBefore, formatChanges } from './load-changes.js';
 import { openWorkflows } from './open.js';
 import { printable } from './printable.js';
 import { clean, formatSummary, summarize } from './report.js';
@@ -11,11 +12,13 @@ export function loadCommand(finish: Finish): Command {
     .argument('<path>', 'workflow file or folder (read recursively)')
     .option('--db <file>', 'database file to keep them in; unchanged files are not loaded again (default: memory only)')
     .action(async (path: string, options: { db?: string }) => {
+      const before = await filesBefore(options.db);
       const cache = await openWorkflows(path, options.db);
       try {
         const summary = summarize(cache);
         const where = options.db === undefined ? 'memory only (pass --db <file> to keep it)' : options.db;
-        process.stdout.write(`loaded ${printable(path)} into ${printable(where)}\n${formatSummary(summary)}\n`);
+        const changes = before === undefined ? [] : formatChanges(before, cache);
+        process.stdout.write([`loaded ${printable(path)} into ${printable(where)}`, ...changes, formatSummary(summary)].join('\n') + '\n');
         finish(clean(summary) ? exitCodes.ok : exitCodes.problems);
       } finally {
         await cache.close();
