@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { describeFailure } from '../errors.js';
 import { graphFormats, renderGraph, workflowGraph, type GraphFormat } from '../graph.js';
 import type { PhaseRecord } from '../phase.js';
+import { fileFilterOf, ignoreOption, includeOption, type FilterFlags } from './file-filter-options.js';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
 import { printable } from './printable.js';
@@ -13,8 +14,10 @@ export function graphCommand(finish: Finish): Command {
     .argument('<path>', 'workflow file or folder (read recursively)')
     .option('--file <key>', 'only this workflow file (its key, as load lists it: sub/name.toml)')
     .addOption(new Option('--format <format>', 'output format').choices(graphFormats).default('mermaid'))
-    .action(async (path: string, options: { file?: string; format: GraphFormat }) => {
-      const cache = await openWorkflows(path);
+    .addOption(ignoreOption())
+    .addOption(includeOption())
+    .action(async (path: string, options: { file?: string; format: GraphFormat } & FilterFlags) => {
+      const cache = await openWorkflows(path, undefined, fileFilterOf(options));
       try {
         const phases = cache.phases(options.file);
         // A file that failed has no phases in the graph: said on stderr, and the status is 1.

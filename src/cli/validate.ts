@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Finish } from './finish.js';
+import { fileFilterOf, ignoreOption, includeOption, type FilterFlags } from './file-filter-options.js';
 import { findingsOf, type Finding } from './findings.js';
 import { githubAnnotations } from './github-annotations.js';
 import { openWorkflows } from './open.js';
@@ -21,9 +22,11 @@ export function validateCommand(finish: Finish): Command {
         .default('text'),
     )
     .option('--json', 'the same as --format json')
-    .action(async (path: string, options: { format: Format; json?: boolean }) => {
+    .addOption(ignoreOption())
+    .addOption(includeOption())
+    .action(async (path: string, options: { format: Format; json?: boolean } & FilterFlags) => {
       const format = options.json ? 'json' : options.format;
-      const cache = await openWorkflows(path);
+      const cache = await openWorkflows(path, undefined, fileFilterOf(options));
       try {
         const summary = summarize(cache);
         // A CI step pointed at the wrong folder must not pass: no workflow file is a failure.
