@@ -43,6 +43,14 @@ export interface OpenOptions {
   maxFileSize?: number;
   /** How many earlier versions of each file {@link WorkflowCache.history} keeps. Default: the last 100 per file, none replaced over 365 days ago. */
   history?: HistoryRetention;
+  /**
+   * Globs of files and folders below a workflows path not to read (`['*.md', '.git']`), beside
+   * the folder's own `.workflowcacheignore`. Default: none; every file is a workflow, as in Go.
+   * For a path only: a {@link WorkflowSource} given whole takes its own (`FsSource.open(path, { ignore })`).
+   */
+  ignore?: readonly string[];
+  /** Globs of the files below a workflows path to read, all others left out (`['*.toml']`). Default: every file. For a path only. */
+  include?: readonly string[];
 }
 
 /** How to open a saved database without its workflow files. */
@@ -53,7 +61,7 @@ export interface SavedOptions {
   sqlJs?: SqlJsConfig;
 }
 
-const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning', 'maxFileSize', 'history']);
+const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning', 'maxFileSize', 'history', 'ignore', 'include']);
 const savedOptionNames = new Set(['storage', 'sqlJs']);
 
 /**
@@ -108,7 +116,8 @@ export class WorkflowCache {
     checkOptions(options);
     const retention = historyRetention(options.history);
     const warn = options.onWarning ?? ((w: WorkflowCacheError) => console.warn(`workflow-cache: ${w.message}`));
-    const source = typeof options.workflows === 'string' ? await platform.openSource(options.workflows) : options.workflows;
+    const filter = { ...(options.ignore && { ignore: options.ignore }), ...(options.include && { include: options.include }) };
+    const source = typeof options.workflows === 'string' ? await platform.openSource(options.workflows, filter) : options.workflows;
     const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const SQL = await loadSqlJs(options.sqlJs ?? platform.sqlJs);
     const where = storage?.location ?? 'storage';
@@ -417,6 +426,9 @@ function checkOptions(options: OpenOptions): void {
   const w = options.workflows;
   if (typeof w !== 'string' && (typeof w !== 'object' || w === null || typeof w.list !== 'function')) {
     throw new TypeError('the "workflows" option must be a path or a WorkflowSource');
+  }
+  if (typeof w !== 'string' && (options.ignore !== undefined || options.include !== undefined)) {
+    throw new TypeError('the "ignore" and "include" options apply to a workflows path; give them to the source instead, as FsSource.open(path, { ignore })');
   }
   const max = options.maxFileSize;
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {

@@ -1,4 +1,5 @@
 import type { QueryThread } from './query-thread.js';
+import type { FileFilterOptions } from './sources/file-filter.js';
 import type { WorkflowSource } from './sources/source.js';
 import type { SqlJsConfig } from './sqljs.js';
 import type { StorageAdapter } from './storage/storage.js';
@@ -7,8 +8,8 @@ import type { StorageAdapter } from './storage/storage.js';
 export interface Platform {
   /** md5 of a file's bytes, lower-case hex, as Go's file checksum. */
   md5(bytes: Uint8Array): string;
-  /** The source for a workflows path given as a string. */
-  openSource(path: string): Promise<WorkflowSource>;
+  /** The source for a workflows path given as a string, leaving out what `filter` says. */
+  openSource(path: string, filter?: FileFilterOptions): Promise<WorkflowSource>;
   /** The storage for a database path given as a string. */
   openStorage(path: string): StorageAdapter | Promise<StorageAdapter>;
   /** How sql.js finds its wasm when the caller does not say. */

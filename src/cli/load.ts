@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { DatabaseLockedError, SchemaVersionError, StorageError, type WorkflowCacheError } from '../errors.js';
 import type { Finish } from './finish.js';
+import { fileFilterOf, ignoreOption, includeOption, type FilterFlags } from './file-filter-options.js';
+import { filesBefore, formatChanges } from './load-changes.js';
 import { openWorkflows } from './open.js';
 import { printable } from './printable.js';
 import { clean, formatSummary, summarize } from './report.js';
@@ -11,19 +13,24 @@ export function loadCommand(finish: Finish): Command {
     .description('load a folder (or file) of workflows into a database and print a summary; exits 1 when any phase has a problem, any file failed, or the database could not be saved')
     .argument('<path>', 'workflow file or folder (read recursively)')
     .option('--db <file>', 'database file to keep them in; unchanged files are not loaded again (default: memory only)')
-    .action(async (path: string, options: { db?: string }) => {
+    .addOption(ignoreOption())
+    .addOption(includeOption())
+    .action(async (path: string, options: { db?: string } & FilterFlags) => {
       const db = options.db;
+      const before = await filesBefore(db);
       let storageWarning: StorageError | undefined;
       const noteStorage = (warning: WorkflowCacheError) => {
         if (warning instanceof StorageError) storageWarning ??= warning;
       };
-      const cache = await openWorkflows(path, db, noteStorage).catch((error: unknown) => {
+      const cache = await openWorkflows(path, db, fileFilterOf(options), noteStorage).catch((error: unknown) => {
         throw db !== undefined && refusedStorage(error) ? new Error(`nothing was saved to ${db}: ${error.message}`, { cause: error }) : error;
       });
       let summary;
+      let changes: string[] = [];
       let unsaved: unknown;
       try {
         summary = summarize(cache);
+        changes = before === undefined ? [] : formatChanges(before, cache);
         // A storage warning with no failed save: the database could not be read, and the cache
         // kept to memory. A save that failed at open is tried again by close(), which tells.
         if (storageWarning && cache.stats().operations.save.errors === 0) unsaved = storageWarning;
@@ -38,7 +45,7 @@ export function loadCommand(finish: Finish): Command {
         return;
       }
       const where = db === undefined ? 'memory only (pass --db <file> to keep it)' : db;
-      process.stdout.write(`loaded ${printable(path)} into ${printable(where)}\n${formatSummary(summary)}\n`);
+      process.stdout.write([`loaded ${printable(path)} into ${printable(where)}`, ...changes, formatSummary(summary)].join('\n') + '\n');
       finish(clean(summary) ? exitCodes.ok : exitCodes.problems);
     });
 }

@@ -4,6 +4,7 @@ import { RefreshError, StorageError, WorkflowCacheError } from '../errors.js';
 import type { WorkflowCache } from '../cache.js';
 import { WorkflowCache as NodeCache } from '../index.node.js';
 import { openSource, openStorage } from '../open-location.js';
+import type { FileFilterOptions } from '../sources/file-filter.js';
 import { isObjectUrl } from '../s3/s3-url.js';
 import { printable } from './printable.js';
 import { Progress, withProgress } from './progress.js';
@@ -11,15 +12,22 @@ import { UsageError } from './usage.js';
 
 /**
  * Opens a cache on a workflows path (or `s3://bucket/prefix`), kept in `db` (a file or
- * `s3://bucket/key`) when given, with a progress line on a terminal.
+ * `s3://bucket/key`) when given, reading the files `filter` leaves, with a progress line on a terminal.
  * Warnings other than failed files (which the cache keeps and the commands report) go to stderr;
  * `onWarning` sees them all.
  * @throws {WorkflowPathError} when the path does not exist
- * @throws {UsageError} when the database's folder does not exist
+ * @throws {UsageError} when the database's folder does not exist, or a filter is given for a bucket
  */
-export async function openWorkflows(path: string, db?: string, onWarning?: (warning: WorkflowCacheError) => void): Promise<WorkflowCache> {
+export async function openWorkflows(
+  path: string,
+  db?: string,
+  filter: FileFilterOptions = {},
+  onWarning?: (warning: WorkflowCacheError) => void,
+): Promise<WorkflowCache> {
   if (db !== undefined && !isObjectUrl(db)) await checkFolder(db);
-  const source = await openSource(path);
+  const source = await openSource(path, filter).catch((error: unknown) => {
+    throw error instanceof TypeError ? new UsageError(error.message) : error;
+  });
   const progress = new Progress(process.stderr, `loading ${printable(path)}:`);
   try {
     return await NodeCache.open({

@@ -11,6 +11,17 @@ const FIRST_DRAW_MS = 300;
 /** Redraws at most this often: a terminal is slow next to reading files. */
 const REDRAW_MS = 100;
 
+/** Progress lines on screen now: output that must start a line clears them first ({@link clearProgress}). */
+const drawn = new Set<Progress>();
+
+/**
+ * Clears every progress line on screen, so the next line printed starts at its column 0 (a
+ * reload of `watch` draws one and its report would be glued to it). A no-op when none is drawn.
+ */
+export function clearProgress(): void {
+  for (const progress of drawn) progress.end();
+}
+
 /**
  * A one-line "files read / files listed" counter, redrawn in place on a terminal and silent when
  * the stream is not one (CI logs, pipes).
@@ -18,7 +29,7 @@ const REDRAW_MS = 100;
 export class Progress {
   readonly #stream: ProgressStream;
   readonly #label: string;
-  readonly #startedAt = Date.now();
+  #startedAt = Date.now();
   #total = 0;
   #done = 0;
   #drawnAt = 0;
@@ -29,7 +40,9 @@ export class Progress {
     this.#label = label;
   }
 
+  /** A load starts (each refresh of a watch is one): it shows nothing for its first moments either. */
   start(total: number): void {
+    this.#startedAt = Date.now();
     this.#total = total;
     this.#done = 0;
   }
@@ -40,6 +53,7 @@ export class Progress {
     if (!this.#stream.isTTY || now - this.#startedAt < FIRST_DRAW_MS || now - this.#drawnAt < REDRAW_MS) return;
     this.#drawnAt = now;
     this.#shown = true;
+    drawn.add(this);
     this.#stream.write(`\r${this.#label} ${this.#done}/${this.#total} files`);
   }
 
@@ -47,6 +61,7 @@ export class Progress {
   end(): void {
     if (this.#shown) this.#stream.write('\r\x1b[2K');
     this.#shown = false;
+    drawn.delete(this);
   }
 }
 

@@ -55,6 +55,13 @@ export function formatProblems(summary: Pick<Summary, 'problems' | 'failures'>):
   if (summary.failures.length > 0) {
     lines.push('failed files:');
     lines.push(...summary.failures.map((f) => `  ${printable(describeFailure(f))}`));
+    const others = summary.failures.filter((f) => !/\.toml(\.gz)?$|\/$/i.test(f.file)).length;
+    if (others > 0) {
+      lines.push(
+        `hint: ${others === 1 ? '1 failed file is' : `${others} failed files are`} not named *.toml: as in Go, every file below the folder is read as a workflow; ` +
+          "leave such files out with --ignore '<glob>' (repeatable), --include '*.toml', or a .workflowcacheignore file in the folder",
+      );
+    }
   }
   return lines;
 }

@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import type { HandlerOptions } from '../http/api.js';
 import { createNodeListener } from '../http/create-node-listener.js';
+import { fileFilterOf, ignoreOption, includeOption, type FilterFlags } from './file-filter-options.js';
 import type { Finish } from './finish.js';
 import { openWorkflows } from './open.js';
 import { exitCodes, UsageError, wholeNumber } from './usage.js';
 
-interface ServeOptions {
+interface ServeOptions extends FilterFlags {
   db?: string;
   host: string;
   port: number;
@@ -28,10 +29,12 @@ export function serveCommand(finish: Finish): Command {
     .option('--interval <ms>', 'time between refreshes with --watch', wholeNumber('--interval'), 2000)
     .option('--cors <origin...>', 'origins allowed to call from browsers (* for any; default: none)')
     .option('--prefix <path>', 'serve under this path, such as /workflows')
+    .addOption(ignoreOption())
+    .addOption(includeOption())
     .addHelpText('after', '\nPOST /refresh needs Authorization: Bearer <token> when WORKFLOW_CACHE_TOKEN is set.')
     .action(async (path: string, options: ServeOptions) => {
       if (options.port > 65535) throw new UsageError(`--port must be at most 65535, got ${options.port}`);
-      const cache = await openWorkflows(path, options.db);
+      const cache = await openWorkflows(path, options.db, fileFilterOf(options));
       const handlerOptions: HandlerOptions = {};
       if (process.env.WORKFLOW_CACHE_TOKEN) handlerOptions.token = process.env.WORKFLOW_CACHE_TOKEN;
       if (options.cors) handlerOptions.cors = options.cors;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { WorkflowCache } from '../cache.js';
 import { job, topic } from '../phase.js';
 import { operations, type CacheStats, type DatabaseCounts } from '../stats.js';
+import { fileFilterOf, ignoreOption, includeOption, type FilterFlags } from './file-filter-options.js';
 import type { Finish } from './finish.js';
 import { openDatabaseFile, openWorkflows } from './open.js';
 import { columns } from './report.js';
@@ -15,7 +16,9 @@ export function statsCommand(finish: Finish): Command {
     .argument('[path]', 'workflow file or folder to load and exercise')
     .option('--db <file>', 'database file (alone: counts only, read from the file)')
     .option('--json', 'print the figures as JSON')
-    .action(async (path: string | undefined, options: { db?: string; json?: boolean }) => {
+    .addOption(ignoreOption())
+    .addOption(includeOption())
+    .action(async (path: string | undefined, options: { db?: string; json?: boolean } & FilterFlags) => {
       if (path === undefined && options.db === undefined) throw new UsageError('stats needs a workflows path, --db <file>, or both');
       let stats: DatabaseCounts | CacheStats;
       if (path === undefined) {
@@ -27,7 +30,7 @@ export function statsCommand(finish: Finish): Command {
           await cache.close();
         }
       } else {
-        const cache = await openWorkflows(path, options.db);
+        const cache = await openWorkflows(path, options.db, fileFilterOf(options));
         try {
           exercise(cache);
           stats = cache.stats();

@@ -2,37 +2,49 @@ import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { WorkflowCacheError, WorkflowPathError } from '../errors.js';
+import { FileFilter, IGNORE_FILE, ignoreFilePatterns, type FileFilterOptions } from './file-filter.js';
 import { refusedByGo } from './go-path.js';
 import { gunzipLimited, readRegularFile } from './node-read.js';
 import { DEFAULT_MAX_FILE_SIZE, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
+
+/** An ignore file larger than this is not one a person wrote: it fails rather than being read whole. */
+const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
 
 /**
  * Workflow files on disk: one file, or every file in a folder and its sub-folders, read as
  * Go's file package reads them (`.gz` files gunzipped; paths `url.Parse` refuses, and links to
  * folders, fail), and never more than the size limit of one file, nor anything but regular files.
+ * In a folder, `ignore` and `include` patterns and the folder's own `.workflowcacheignore` leave
+ * files out (see {@link FileFilterOptions}); a single file given by path is always read.
  */
 export class FsSource implements WorkflowSource {
   readonly location: string;
   readonly isDir: boolean;
   readonly #root: string;
+  readonly #filter: FileFilterOptions;
 
-  private constructor(location: string, isDir: boolean) {
+  private constructor(location: string, isDir: boolean, filter: FileFilterOptions) {
     this.location = location;
     this.isDir = isDir;
     this.#root = resolve(location);
+    this.#filter = filter;
   }
 
   /**
    * Opens a workflows path.
+   * @param filter which files of a folder to read. Default: all of them, as in Go, less any the
+   * folder's `.workflowcacheignore` names (read again at each listing)
    * @throws {WorkflowPathError} when it does not exist or cannot be read
+   * @throws {TypeError} when a filter's patterns are not an array of strings
    */
-  static async open(path: string): Promise<FsSource> {
+  static async open(path: string, filter: FileFilterOptions = {}): Promise<FsSource> {
     if (typeof path !== 'string' || path === '') throw new TypeError('workflows path must be a non-empty string');
+    new FileFilter(filter); // checks the patterns now, not at the first listing
     try {
       const stats = await stat(path);
       if (stats.isDirectory()) await readdir(path);
       else if (!stats.isFile()) throw new Error('not a file or folder');
-      return new FsSource(path, stats.isDirectory());
+      return new FsSource(path, stats.isDirectory(), { ...filter });
     } catch (cause) {
       throw new WorkflowPathError(path, describe(cause), { cause });
     }
@@ -46,10 +58,25 @@ export class FsSource implements WorkflowSource {
         return [refusedByGo(key, key) ?? { key, size: s.size, mtimeMs: s.mtimeMs }];
       }
       const entries: SourceEntry[] = [];
-      listFolder(this.#root, '', entries, new Map());
+      listFolder(this.#root, '', entries, new Map(), this.#folderFilter(entries));
       return entries;
     } catch (cause) {
       throw new WorkflowPathError(this.location, describe(cause), { cause });
+    }
+  }
+
+  /**
+   * The filter for one listing: the options, with the lines of the folder's ignore file as it is
+   * now. An ignore file that cannot be used is an entry that fails, and the options alone apply.
+   */
+  #folderFilter(entries: SourceEntry[]): FileFilter {
+    const path = join(this.#root, IGNORE_FILE);
+    if (!stampOf(path)) return new FileFilter(this.#filter);
+    try {
+      return new FileFilter(this.#filter, ignoreFilePatterns(readRegularFile(path, MAX_IGNORE_FILE_BYTES).toString('utf8')));
+    } catch (cause) {
+      entries.push({ key: IGNORE_FILE, failure: `cannot be used: ${describe(cause)}` });
+      return new FileFilter(this.#filter);
     }
   }
 
@@ -95,9 +122,10 @@ function stampOf(path: string): Stats | undefined {
  * Keys are the names as listed, joined by `/`: a `\` in a name is part of it, as in Go on Linux.
  * @param key the folder's key: `''` for the workflows folder, else `sub/`
  * @param seen the folders read, by `dev:ino`, with the key they were read under
+ * @param filter the files and folders to leave out, by key; the ignore file itself is never listed
  * @throws when the workflows folder itself cannot be read
  */
-function listFolder(folder: string, key: string, entries: SourceEntry[], seen: Map<string, string>): void {
+function listFolder(folder: string, key: string, entries: SourceEntry[], seen: Map<string, string>, filter: FileFilter): void {
   let children: Dirent[];
   try {
     const { dev, ino } = statSync(folder);
@@ -117,11 +145,13 @@ function listFolder(folder: string, key: string, entries: SourceEntry[], seen: M
     const path = join(folder, child.name);
     const childKey = key + child.name;
     if (child.isDirectory()) {
+      if (filter.skipsFolder(childKey)) continue;
       const refused = refusedByGo(`${childKey}/`, childKey);
       if (refused) entries.push(refused);
-      else listFolder(path, `${childKey}/`, entries, seen);
+      else listFolder(path, `${childKey}/`, entries, seen, filter);
       continue;
     }
+    if (childKey === IGNORE_FILE || !filter.reads(childKey)) continue;
     const refused = refusedByGo(childKey, childKey);
     if (refused) {
       entries.push(refused);

@@ -16,17 +16,6 @@ describe('workflow-cache --help', () => {
     expect(result.stdout).toMatch(new RegExp(`^Usage: workflow-cache ${name} `, 'm'));
   });
 
-  test('an unknown command exits 2', async () => {
-    const result = await run(['lod', 'x']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("unknown command 'lod'");
-  });
-
-  test('no command shows the help on stderr and exits 2', async () => {
-    const result = await run([]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Usage: workflow-cache');
-  });
 
   test('the bin starts with a node shebang', async () => {
     const { readFile } = await import('node:fs/promises');

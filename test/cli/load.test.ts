@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { appendFile, cp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { useTempDirs } from '../helpers.js';
@@ -34,11 +35,29 @@ describe('workflow-cache load', () => {
     expect(existsSync(join(dir, 'workflows.sqlite'))).toBe(false);
   });
 
-  test('a second load of unchanged files gives the same summary', async () => {
+  test('a second load of unchanged files says nothing changed, then the same counts', async () => {
     const db = join(await tempDir(), 'w.sqlite');
     const first = await run(['load', examples, '--db', db]);
     const second = await run(['load', examples, '--db', db]);
-    expect(second.stdout).toBe(first.stdout);
+    const [head, ...counts] = first.stdout.split('\n');
+    expect(second.stdout).toBe([head, 'nothing changed since the last load', ...counts].join('\n'));
+  });
+
+  test('a second load after edits names the files reloaded and removed', async () => {
+    const dir = await tempDir();
+    await cp(examples, join(dir, 'w'), { recursive: true });
+    await run(['load', 'w', '--db', 'w.sqlite'], dir);
+    await appendFile(join(dir, 'w/orders.toml'), '\n# edited\n');
+    await writeFile(join(dir, 'w/late.toml'), '[[phase]]\ntask = "late"\nrule = "cron=0 * * * *"\n');
+    await rm(join(dir, 'w/ops/maintenance.toml'));
+    const result = await run(['load', 'w', '--db', 'w.sqlite'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').slice(0, 4)).toEqual([
+      'loaded w into w.sqlite',
+      'reloaded: late.toml, orders.toml',
+      'removed: ops/maintenance.toml',
+      'files: 4 loaded, 0 failed',
+    ]);
   });
 
   test('prints no progress when stderr is not a terminal', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { Progress } from '../../src/cli/progress.js';
+import { clearProgress, Progress } from '../../src/cli/progress.js';
 
 /** A stream that records what is written, as a terminal or a pipe. */
 function stream(isTTY: boolean) {
@@ -44,5 +44,23 @@ describe('the progress line', () => {
     for (let i = 0; i < 3000; i++) progress.tick();
     progress.end();
     expect(pipe.written).toEqual([]);
+  });
+
+  test('clearProgress() clears a line a later load drew, so the next line starts at column 0', () => {
+    const tty = stream(true);
+    const progress = new Progress(tty, 'loading w:');
+    progress.start(5);
+    progress.end(); // the first load, done
+    vi.advanceTimersByTime(10_000);
+    progress.start(5); // a reload of watch: also quiet for its first moments
+    progress.tick();
+    expect(tty.written).toEqual([]);
+    vi.advanceTimersByTime(400);
+    progress.tick();
+    expect(tty.written).toEqual(['\rloading w: 2/5 files']);
+    clearProgress();
+    expect(tty.written[1]).toBe('\r\x1b[2K');
+    clearProgress(); // nothing drawn any more: nothing written
+    expect(tty.written).toHaveLength(2);
   });
 });

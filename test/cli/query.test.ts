@@ -42,7 +42,7 @@ describe('workflow-cache query', () => {
   test('refuses a statement that writes, exit 1, and the database keeps its rows', async () => {
     const result = await run(['query', '--db', db, 'DELETE FROM workflow_phases']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^workflow-cache: query\(\) is read-only/);
+    expect(result.stderr).toMatch(/^workflow-cache: the query is read-only/);
     expect(JSON.parse((await run(['query', '--db', db, '--json', 'SELECT count(*) AS n FROM workflow_phases'])).stdout)).toEqual([{ n: 12 }]);
   });
 
