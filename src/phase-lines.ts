@@ -16,8 +16,9 @@ const inlineArray = /^([ \t]*)(?:phase|"phase"|'phase')[ \t]*=/i;
  * multi-line strings are skipped.
  */
 export function phaseLines(toml: string): (position: number) => PhaseLine | undefined {
-  // TOML keys are case-sensitive, so `[[phase]]` and `[[Phase]]` are two arrays: the loader
-  // takes each array whole, in the order their keys first appear, and so do we.
+  // TOML keys are case-sensitive, so `[[phase]]` and `[[Phase]]` are two arrays; Go's decoder
+  // decodes each over the one before, element by element, and keeps the last one's length (see
+  // workflow-file.ts): phase i is the i-th element of the array whose key appears last.
   const arrays = new Map<string, PhaseLine[]>();
   let inline: PhaseLine | undefined;
   let open: '"""' | "'''" | undefined;
@@ -34,7 +35,7 @@ export function phaseLines(toml: string): (position: number) => PhaseLine | unde
     }
     open = multiLineStringAfter(text, open);
   });
-  const headers = [...arrays.values()].flat();
+  const headers = [...arrays.values()].at(-1) ?? [];
   return (position) => (headers.length > 0 ? headers[position] : inline);
 }
 

@@ -44,7 +44,7 @@ describe('validate for CI', () => {
       '::error file=examples/broken/problems.toml,line=13,col=1::publish: ignored rule: cron=0 6 * * *; warning: retry count exceeds recommended limit',
       '::error file=examples/broken/problems.toml,line=19,col=1::ping: dependency cycle: ping → pong → ping',
       '::error file=examples/broken/problems.toml,line=23,col=1::pong: dependency cycle: pong → ping → pong',
-      '::error file=examples/broken/not-toml.toml,line=2,col=9::expected end of table array declaration',
+      "::error file=examples/broken/not-toml.toml,line=2,col=9::expected end of table array name delimiter ']', but got '\\n' instead",
     ]);
   });
 
@@ -57,7 +57,7 @@ describe('validate for CI', () => {
       'template = """', //                 4
       '[[phase]]', //                      5: inside the string, not a phase
       '"""', //                            6
-      '  [[ PHASE ]]  # indented', //      7: another array, read after all of [[phase]]
+      '  [[ phase ]]  # indented', //      7
       'task = "a"', //                     8
       '[[phase]]', //                      9
       'task = "b"', //                    10
@@ -67,9 +67,19 @@ describe('validate for CI', () => {
     await writeFile(join(dir, 'w/dup.toml'), toml);
     const lines = (await run(['validate', 'w', '--format', 'github'], dir)).stdout.trimEnd().split('\n');
     expect(lines).toEqual([
-      '::error file=w/dup.toml,line=1,col=1::a: duplicate task: a again at phase 3, which is ignored',
+      '::error file=w/dup.toml,line=1,col=1::a: duplicate task: a again at phase 2, which is ignored',
       '::error file=w/dup.toml,line=9,col=1::b: parent task not found: nobody',
     ]);
+  });
+
+  test('--format github: with [[phase]] and [[Phase]] both, the phases are those of the array written last, as Go decodes them', async () => {
+    const dir = await tempDir();
+    const toml = ['[[phase]]', 'task = "a"', '[[phase]]', 'task = "b"', '', '[[Phase]]', 'dependsOn = "nobody"'].join('\n');
+    await mkdir(join(dir, 'w'));
+    await writeFile(join(dir, 'w/mixed.toml'), toml);
+    const lines = (await run(['validate', 'w', '--format', 'github'], dir)).stdout.trimEnd().split('\n');
+    // One phase: `a`, its dependsOn set by [[Phase]] decoded over it; `b` is cut off.
+    expect(lines).toEqual(['::error file=w/mixed.toml,line=6,col=1::a: parent task not found: nobody']);
   });
 
   test('--format github escapes what would end or start a command', async () => {
@@ -122,12 +132,12 @@ describe('graph reports failed files', () => {
     const result = await run(['graph', 'examples/broken'], root);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^flowchart LR\n/);
-    expect(result.stderr).toBe('workflow-cache: not-toml.toml:2:9: expected end of table array declaration (not in the graph)\n');
+    expect(result.stderr).toBe("workflow-cache: not-toml.toml:2:9: expected end of table array name delimiter ']', but got '\\n' instead (not in the graph)\n");
   });
 
   test('--file of the failed file says why it has no graph', async () => {
     const result = await run(['graph', 'examples/broken', '--file', 'not-toml.toml'], root);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('not-toml.toml:2:9: expected end of table array declaration');
+    expect(result.stderr).toContain("not-toml.toml:2:9: expected end of table array name delimiter ']', but got '\\n' instead");
   });
 });

@@ -15,7 +15,8 @@ const unpacked = (path: string) => join(packed.nodeModules, 'workflow-cache', pa
 
 test('the tarball holds the build and the package documents, no sources, tests or benchmarks', () => {
   const outsideDist = packed.files.filter((f) => !f.startsWith('dist/'));
-  expect(outsideDist).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json']);
+  // The JSON Schema of a workflow file, for editors (workflow-cache/workflow.schema.json).
+  expect(outsideDist).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json', 'schema/workflow.schema.json']);
   const dist = packed.files.filter((f) => f.startsWith('dist/'));
   expect(dist.filter((f) => !/\.(js|js\.map|d\.ts|wasm)$/.test(f))).toEqual([]);
   expect(dist.filter((f) => /test|bench|fixture/i.test(f))).toEqual([]);
