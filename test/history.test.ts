@@ -1,7 +1,7 @@
 import initSqlJs from 'sql.js';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { migrations, SCHEMA_VERSION, APPLICATION_ID } from '../src/schema.js';
+import { migrations, SCHEMA_VERSION, APPLICATION_ID } from '../src/db/schema.js';
 import { MemorySource, MemoryStorage } from '../src/index.node.js';
 import { diffVersions } from '../src/index.tools.js';
 import { toml, useCaches, useTempDirs, writeFiles } from './helpers.js';
