@@ -79,6 +79,15 @@ describe('cache.history()', () => {
     expect(cache.history('other.toml')).toEqual([]);
   });
 
+  test('filesWithHistory() lists the loaded files and the removed ones whose versions are kept, in key order', async () => {
+    const source = new MemorySource({ 'b.toml': v1, 'gone.toml': v1, 'a.toml': v1 });
+    const cache = await open({ workflows: source });
+    source.delete('gone.toml');
+    await cache.refresh();
+    expect(cache.files().map((f) => f.file)).toEqual(['a.toml', 'b.toml']);
+    expect(cache.filesWithHistory()).toEqual(['a.toml', 'b.toml', 'gone.toml']);
+  });
+
   test('versions survive closing and reopening a database file', async () => {
     const dir = await tempDir();
     await writeFiles(join(dir, 'wf'), { 'daily.toml': v1 });
