@@ -2,10 +2,15 @@ import type { Database, SqlValue, Statement } from './engine.js';
 
 /**
  * Every statement prepared once and kept for the connection's life, since preparing costs more
- * than a lookup. This relies on the engine keeping prepared statements across
- * {@link Database.export}: sql.js 1.16 does (it copies the database with SQLite's backup API),
- * where 1.14 closed and reopened the database, freeing every statement, so a kept statement
- * failed at its next use after a save. package.json pins sql.js to 1.16 for that reason.
+ * than a lookup. What that relies on:
+ * - The engine keeps prepared statements across {@link Database.export}. sql.js 1.16 does (it
+ *   copies the database with SQLite's backup API); 1.14 freed every statement and reopened the
+ *   connection (dropping its pragmas too), so a kept statement failed at its first use after a
+ *   save. Hence sql.js 1.16 in package.json, and no older.
+ * - Each use leaves its statement reset (see {@link Statement}), so no statement holds a read
+ *   open across a save or a transaction boundary.
+ * - SQLite prepares a kept statement again by itself when the schema changed under it (the
+ *   indexes a first load builds): `sqlite3_prepare_v2` statements do.
  */
 export class StatementCache {
   readonly #db: Database;
