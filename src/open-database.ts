@@ -1,5 +1,5 @@
 import type { Database, Engine } from './db/engine.js';
-import { newDatabase, openImage, UnusableImage } from './db/image.js';
+import { newDatabase, openImage, UnusableImage } from './db/open-image.js';
 import { DatabaseLockedError, StorageError, UnusableDatabaseWarning, type WorkflowCacheError } from './errors.js';
 import type { StorageAdapter } from './storage/storage.js';
 

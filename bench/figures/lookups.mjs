@@ -29,7 +29,7 @@ const nativeSql = {
  */
 export async function lookupFigures(cache, lib, { lookups, budgets }) {
   const native = new Database(Buffer.from(cache.export()));
-  // The pragmas src/db/image.ts sets on the cache's database.
+  // The pragmas src/db/open-image.ts sets on the cache's database.
   for (const pragma of ['journal_mode = MEMORY', 'synchronous = OFF', 'temp_store = MEMORY', 'locking_mode = EXCLUSIVE', 'cache_size = -16384']) {
     native.pragma(pragma);
   }
