@@ -1,6 +1,6 @@
 import { DatabaseContentError } from './errors.js';
 import type { Phase } from './phase.js';
-import type { WorkflowTables } from './db/workflow-tables.js';
+import type { HistoryTable } from './db/history-table.js';
 
 /** A phase as one version of its file held it, with the problems found in it then. */
 export interface VersionPhase extends Phase {
@@ -55,15 +55,15 @@ export function historyRetention(options: HistoryRetention | undefined): Require
  * Every version of a file the database knows, oldest first: those kept in the history, then
  * the current one when the file is still loaded. `[]` for a file never loaded.
  */
-export function readHistory(tables: WorkflowTables, file: string): WorkflowVersion[] {
-  const versions: Omit<WorkflowVersion, 'version'>[] = tables.storedVersions(file).map((stored, i) => ({
+export function readHistory(table: HistoryTable, file: string): WorkflowVersion[] {
+  const versions: Omit<WorkflowVersion, 'version'>[] = table.storedVersions(file).map((stored, i) => ({
     file,
     hash: stored.hash,
     loadedAt: stored.loadedAt,
     replacedAt: stored.replacedAt,
     phases: storedPhases(file, i + 1, stored.phasesJson),
   }));
-  const current = tables.currentVersion(file);
+  const current = table.currentVersion(file);
   if (current) versions.push({ file, hash: current.hash, loadedAt: current.loadedAt, replacedAt: null, phases: current.phases });
   return versions.map((v, i) => ({ version: i + 1, ...v }));
 }

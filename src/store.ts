@@ -19,14 +19,12 @@ export class WorkflowStore {
   readonly #tables: WorkflowTables;
   readonly #answers = new AnswerMemo();
   readonly #reads: ReadCache;
-  /** How much history {@link writeFile} and {@link removeFile} keep. */
-  readonly #retention: Required<HistoryRetention>;
 
+  /** @param retention how much history writes keep */
   constructor(db: Database, retention: Required<HistoryRetention> = defaultRetention) {
     this.#db = db;
-    this.#tables = new WorkflowTables(db);
+    this.#tables = new WorkflowTables(db, retention);
     this.#reads = new ReadCache((file) => this.#tables.indexedPhases(file));
-    this.#retention = retention;
   }
 
   /** The first phase of `file` with this topic (and job, when not `''`), in file order; may be shared: copy it before handing it out. */
@@ -83,12 +81,12 @@ export class WorkflowStore {
 
   /** Every version of a file, oldest first, the current one last. */
   history(file: string): WorkflowVersion[] {
-    return readHistory(this.#tables, file);
+    return readHistory(this.#tables.history, file);
   }
 
   /** Keys of every file {@link history} knows, in key order. */
   filesWithHistory(): string[] {
-    return this.#tables.filesWithHistory();
+    return this.#tables.history.files();
   }
 
   /** Counts of what the database holds, and its size. */
@@ -109,7 +107,7 @@ export class WorkflowStore {
   /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
   writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
     this.#forget();
-    this.#tables.writeFile(file, hash, stamp, checkedAtMs, phases, this.#retention);
+    this.#tables.writeFile(file, hash, stamp, checkedAtMs, phases);
   }
 
   /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */
@@ -124,7 +122,7 @@ export class WorkflowStore {
   /** Forgets a file: its phases, its record and any failure (its last version stays in the history). Reports whether it had been loaded. */
   removeFile(file: string): boolean {
     this.#forget();
-    return this.#tables.removeFile(file, this.#retention);
+    return this.#tables.removeFile(file);
   }
 
   /** Builds the indexes that are missing; reports whether any was. */

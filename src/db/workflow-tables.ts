@@ -1,11 +1,12 @@
-import type { LoadFailure } from '../errors.js';
 import type { CheckedPhase } from '../check-phases.js';
+import type { LoadFailure } from '../errors.js';
 import type { HistoryRetention } from '../history.js';
 import { dependency, type Phase, type PhaseRecord } from '../phase.js';
 import type { IndexedPhase } from '../read-cache.js';
 import type { DatabaseCounts } from '../stats.js';
 import type { Database, SqlValue } from './engine.js';
-import { dropExpiredVersionsSql, dropOldVersionsSql, keepVersionSql } from './history-sql.js';
+import { HistoryTable } from './history-table.js';
+import { AFTER_PHASE, phaseColumns, toPhase } from './phase-row.js';
 import { indexes } from './schema.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -40,26 +41,6 @@ export interface FileStamp {
   version?: string;
 }
 
-/** One version of a file as the history table holds it, its phases still as stored JSON text. */
-export interface StoredVersion {
-  hash: string;
-  loadedAt: string | null;
-  replacedAt: string;
-  phasesJson: string;
-}
-
-/** A file's current version with its phases, as the history lists it last. */
-export interface CurrentVersion {
-  hash: string;
-  loadedAt: string | null;
-  phases: (Phase & { status: string })[];
-}
-
-/** In {@link toPhase}'s order: lookups read rows as arrays, several times faster than as objects. */
-const phaseColumns = 'written_task, rule, depends_on, retry, template';
-/** Where the columns after {@link phaseColumns} start in a row. */
-const AFTER_PHASE = 5;
-
 /**
  * The lookups, built once: a template literal makes a new string at every call, and the
  * statement cache would hash all of it each time.
@@ -89,10 +70,14 @@ export class WorkflowTables {
   readonly #statements: StatementCache;
   /** Set once the indexes are known to exist: checking costs queries at every refresh. */
   #indexed = false;
+  /** Earlier versions of the files, kept as {@link writeFile} and {@link removeFile} replace them. */
+  readonly history: HistoryTable;
 
-  constructor(db: Database) {
+  /** @param retention how much history writes keep */
+  constructor(db: Database, retention: Required<HistoryRetention>) {
     this.#db = db;
     this.#statements = new StatementCache(db);
+    this.history = new HistoryTable(db, this.#statements, retention);
   }
 
   /** The first phase of `file` with this topic (and job, when not `''`), in file order. */
@@ -163,8 +148,8 @@ export class WorkflowTables {
   }
 
   /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
-  writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[], retention: Required<HistoryRetention>): void {
-    this.#keepVersion(file, hash, retention);
+  writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
+    this.history.keepVersion(file, hash);
     this.#statements.run(
       `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms, version)
        VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?, ?)
@@ -214,43 +199,13 @@ export class WorkflowTables {
   }
 
   /** Forgets a file: its phases, its record and any failure (its last version stays in the history). Reports whether it had been loaded. */
-  removeFile(file: string, retention: Required<HistoryRetention>): boolean {
+  removeFile(file: string): boolean {
     const loaded = this.fileState(file) !== undefined;
-    if (loaded) this.#keepVersion(file, '', retention);
+    if (loaded) this.history.keepVersion(file, '');
     this.#statements.run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#statements.run('DELETE FROM workflow_files WHERE file_path = ?', [file]);
     this.#statements.run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
     return loaded;
-  }
-
-  /** The versions of `file` kept in the history, oldest first. */
-  storedVersions(file: string): StoredVersion[] {
-    return this.#statements.all('SELECT file_hash, loaded_at, replaced_at, phases FROM workflow_history WHERE file_path = ? ORDER BY id', [file]).map((row) => ({
-      hash: String(row[0]),
-      loadedAt: row[1] === null ? null : String(row[1]),
-      replacedAt: String(row[2]),
-      phasesJson: String(row[3]),
-    }));
-  }
-
-  /** The version of `file` loaded now, with its phases as written; `undefined` when it is not loaded. */
-  currentVersion(file: string): CurrentVersion | undefined {
-    const current = this.#statements.first('SELECT file_hash, loaded_at FROM workflow_files WHERE file_path = ?', [file]);
-    if (!current) return undefined;
-    const phases = this.#statements.all(
-      'SELECT written_task, rule, depends_on, retry, template, status FROM workflow_phases WHERE file_path = ? ORDER BY position',
-      [file],
-    );
-    return {
-      hash: String(current[0]),
-      loadedAt: current[1] === null ? null : String(current[1]),
-      phases: phases.map((row) => ({ ...toPhase(row), status: String(row[AFTER_PHASE] ?? '') })),
-    };
-  }
-
-  /** Keys of every file the history knows: loaded ones, and removed ones whose versions are kept; in key order. */
-  filesWithHistory(): string[] {
-    return this.#statements.all('SELECT file_path FROM workflow_files UNION SELECT file_path FROM workflow_history ORDER BY 1').map((row) => String(row[0]));
   }
 
   /** Counts what the database holds, and its size. */
@@ -308,27 +263,6 @@ export class WorkflowTables {
     this.#db.close();
   }
 
-  /** Copies the file's current version into the history, then drops what the retention no longer keeps. */
-  #keepVersion(file: string, newHash: string, retention: Required<HistoryRetention>): void {
-    this.#statements.run(keepVersionSql, [file, newHash]);
-    if (this.#db.changes() === 0) return;
-    const { maxVersions, maxAgeDays } = retention;
-    if (maxVersions !== Infinity) this.#statements.run(dropOldVersionsSql, [file, maxVersions]);
-    // In whole seconds: SQLite reads no exponent in a modifier, and beyond 30,000 years nothing expires.
-    const seconds = Math.ceil(maxAgeDays * 86_400);
-    if (seconds < 1e12) this.#statements.run(dropExpiredVersionsSql, [`-${seconds} seconds`]);
-  }
-}
-
-/** A phase from a row of {@link phaseColumns}. */
-function toPhase(row: SqlValue[]): Phase {
-  return {
-    task: String(row[0]),
-    rule: String(row[1] ?? ''),
-    dependsOn: String(row[2] ?? ''),
-    retry: Number(row[3] ?? 0),
-    template: String(row[4] ?? ''),
-  };
 }
 
 /** Rows sorted by the position held in `column`. */
