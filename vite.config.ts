@@ -61,8 +61,8 @@ export default defineConfig({
         http: 'src/index.http.ts',
         cli: 'src/cli.ts',
         // The query workers start from files of their own, beside the bundles that start them.
-        'query-worker.node': 'src/query-worker.node.js',
-        'query-worker.browser': 'src/query-worker.browser.js',
+        'query-worker.node': 'src/db/query-worker.node.js',
+        'query-worker.browser': 'src/db/query-worker.browser.js',
       },
       formats: ['es'],
     },

@@ -200,5 +200,5 @@ export class DatabaseLockedError extends WorkflowCacheError {
   }
 }
 
-/** sql.js, the SQLite compiled to WASM, could not be fetched or started. */
-export class SqlJsLoadError extends WorkflowCacheError {}
+/** The SQLite engine (compiled to WASM) could not be fetched or started. */
+export class EngineLoadError extends WorkflowCacheError {}

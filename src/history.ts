@@ -1,6 +1,6 @@
 import { DatabaseContentError } from './errors.js';
 import type { Phase } from './phase.js';
-import type { Database } from './sqljs.js';
+import type { HistoryTable } from './db/history-table.js';
 
 /** A phase as one version of its file held it, with the problems found in it then. */
 export interface VersionPhase extends Phase {
@@ -20,20 +20,6 @@ export interface WorkflowVersion {
   replacedAt: string | null;
   phases: VersionPhase[];
 }
-
-/**
- * Copies a file's current version into `workflow_history`: nothing when the file was never
- * loaded, or when the new version has the same hash (a file reloaded after a failed load).
- * Run before its phases are replaced or removed; parameters: the file key, the new hash (`''`
- * for a removal).
- */
-export const keepVersionSql = `
-  INSERT INTO workflow_history (file_path, file_hash, loaded_at, phases)
-  SELECT f.file_path, f.file_hash, f.loaded_at,
-    (SELECT json_group_array(json_object('task', written_task, 'rule', rule, 'dependsOn', depends_on,
-        'retry', retry, 'template', template, 'status', status) ORDER BY position)
-     FROM workflow_phases WHERE file_path = f.file_path)
-  FROM workflow_files f WHERE f.file_path = ? AND f.file_hash != ?`;
 
 /** How much of each file's past the history keeps: without a bound, every edit adds a row forever. */
 export interface HistoryRetention {
@@ -66,73 +52,24 @@ export function historyRetention(options: HistoryRetention | undefined): Require
 }
 
 /**
- * Drops a file's earlier versions beyond the newest `?2`. Parameters: the file key, the number
- * kept. Through the (file_path, id) index: the cost of a file's own versions, not of the table.
+ * Every version of a file the database knows, oldest first: those kept in the history, then
+ * the current one when the file is still loaded. `[]` for a file never loaded.
  */
-export const dropOldVersionsSql = `
-  DELETE FROM workflow_history WHERE file_path = ?1 AND id <= (
-    SELECT id FROM workflow_history WHERE file_path = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)`;
-
-/**
- * Drops every earlier version replaced before `datetime('now', ?1)` (`?1` such as `-86400 seconds`).
- * Ids grow in the order versions were replaced, so the versions to drop come first in the table
- * and the scan stops at the first one kept: nearly free when nothing has expired.
- */
-export const dropExpiredVersionsSql = `
-  DELETE FROM workflow_history WHERE id < coalesce(
-    (SELECT id FROM workflow_history WHERE replaced_at >= datetime('now', ?1) ORDER BY id LIMIT 1),
-    (SELECT max(id) + 1 FROM workflow_history))`;
-
-/**
- * Every version of a file the database knows, oldest first: those kept in `workflow_history`,
- * then the current one when the file is still loaded. `[]` for a file never loaded.
- * @internal
- */
-export function readHistory(db: Database, file: string): WorkflowVersion[] {
-  const versions: Omit<WorkflowVersion, 'version'>[] = rows(
-    db,
-    'SELECT file_hash, loaded_at, replaced_at, phases FROM workflow_history WHERE file_path = ? ORDER BY id',
+export function readHistory(table: HistoryTable, file: string): WorkflowVersion[] {
+  const versions: Omit<WorkflowVersion, 'version'>[] = table.storedVersions(file).map((stored, i) => ({
     file,
-  ).map((row, i) => ({
-    file,
-    hash: String(row.file_hash),
-    loadedAt: row.loaded_at === null ? null : String(row.loaded_at),
-    replacedAt: String(row.replaced_at),
-    phases: storedPhases(file, i + 1, row.phases),
+    hash: stored.hash,
+    loadedAt: stored.loadedAt,
+    replacedAt: stored.replacedAt,
+    phases: storedPhases(file, i + 1, stored.phasesJson),
   }));
-  const [current] = rows(db, 'SELECT file_hash, loaded_at FROM workflow_files WHERE file_path = ?', file);
-  if (current) {
-    const phases = rows(
-      db,
-      'SELECT written_task AS task, rule, depends_on AS dependsOn, retry, template, status FROM workflow_phases WHERE file_path = ? ORDER BY position',
-      file,
-    );
-    versions.push({
-      file,
-      hash: String(current.file_hash),
-      loadedAt: current.loaded_at === null ? null : String(current.loaded_at),
-      replacedAt: null,
-      phases: phases.map(toVersionPhase),
-    });
-  }
+  const current = table.currentVersion(file);
+  if (current) versions.push({ file, hash: current.hash, loadedAt: current.loadedAt, replacedAt: null, phases: current.phases });
   return versions.map((v, i) => ({ version: i + 1, ...v }));
 }
 
-/** Rows of one of our own fixed queries: no need for the guards `query()` puts on users' SQL. */
-function rows(db: Database, sql: string, file: string): Record<string, unknown>[] {
-  const statement = db.prepare(sql);
-  try {
-    statement.bind([file]);
-    const out: Record<string, unknown>[] = [];
-    while (statement.step()) out.push(statement.getAsObject());
-    return out;
-  } finally {
-    statement.free();
-  }
-}
-
 /**
- * The phases of a version as `keepVersionSql` stored them: a JSON list of objects.
+ * The phases of a version as the history stored them: a JSON list of objects.
  * @throws {DatabaseContentError} when the stored text is anything else
  */
 function storedPhases(file: string, version: number, stored: unknown): VersionPhase[] {

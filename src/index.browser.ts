@@ -2,7 +2,7 @@ import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { WorkflowCache as CoreCache } from './cache.js';
 import type { Platform } from './platform.js';
-import { startBrowserQueryThread } from './query-thread.browser.js';
+import { startBrowserQueryThread } from './db/query-thread.browser.js';
 
 export * from './index.core.js';
 
@@ -10,7 +10,7 @@ const browser: Platform = {
   md5: (bytes) => bytesToHex(md5(bytes)),
   // A literal `new URL(…, import.meta.url)` is what bundlers (vite, webpack 5, rollup plugins)
   // recognise as an asset: the wasm shipped beside this file in dist/ is copied into the app.
-  sqlJs: { locateFile: () => new URL('./sql-wasm.wasm', import.meta.url).href },
+  wasm: { locateFile: () => new URL('./sql-wasm.wasm', import.meta.url).href },
   openSource: async (path) => {
     throw new TypeError(`workflows "${path}": paths need Node; in a browser pass a WorkflowSource such as MemorySource, or S3Source from workflow-cache/s3`);
   },

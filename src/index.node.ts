@@ -3,7 +3,7 @@ import { WorkflowCache as CoreCache } from './cache.js';
 import { useTimeZones } from './cron.js';
 import { openSource, openStorage } from './open-location.js';
 import type { Platform } from './platform.js';
-import { startNodeQueryThread } from './query-thread.node.js';
+import { startNodeQueryThread } from './db/query-thread.node.js';
 import { FsSource } from './sources/node-fs.js';
 import { FileStorage } from './storage/file.js';
 import { zoneinfoTimeZoneError } from './time-zones/zoneinfo.js';
@@ -20,7 +20,7 @@ const node: Platform = {
   md5: (bytes) => createHash('md5').update(bytes).digest('hex'),
   openSource,
   openStorage,
-  // In Node the worker's sql.js finds its wasm by itself, from node_modules.
+  // In Node the worker finds its wasm by itself, from node_modules.
   startQueryThread: () => startNodeQueryThread(),
 };
 

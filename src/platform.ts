@@ -1,7 +1,7 @@
-import type { QueryThread } from './query-thread.js';
+import type { QueryThread } from './db/query-thread.js';
+import type { WasmConfig } from './db/engine.js';
 import type { FileFilterOptions } from './sources/file-filter.js';
 import type { WorkflowSource } from './sources/source.js';
-import type { SqlJsConfig } from './sqljs.js';
 import type { StorageAdapter } from './storage/storage.js';
 
 /** What differs between Node and browsers; each entry point supplies one, the core imports none. */
@@ -12,8 +12,8 @@ export interface Platform {
   openSource(path: string, filter?: FileFilterOptions): Promise<WorkflowSource>;
   /** The storage for a database path given as a string. */
   openStorage(path: string): StorageAdapter | Promise<StorageAdapter>;
-  /** How sql.js finds its wasm when the caller does not say. */
-  sqlJs?: SqlJsConfig;
-  /** A worker for one `queryIsolated()` call, loading sql.js as `sqlJs` says. */
-  startQueryThread(sqlJs: SqlJsConfig): QueryThread;
+  /** Where the SQLite wasm is found when the caller does not say. */
+  wasm?: WasmConfig;
+  /** A worker for one `queryIsolated()` call, loading the wasm from where `wasm` says. */
+  startQueryThread(wasm: WasmConfig): QueryThread;
 }

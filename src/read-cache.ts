@@ -76,7 +76,7 @@ function add(map: Map<string, IndexedPhase[]>, key: string, p: IndexedPhase): vo
 /**
  * The phases of files asked about again soon, held in plain objects: a scheduler asks about a
  * task, its children, then each child, all in one file, and an object lookup costs a fraction
- * of a query through sql.js. A file's first lookup goes to SQL; a second within the last
+ * of a query through SQLite in wasm. A file's first lookup goes to SQL; a second within the last
  * {@link RECENT_FILES} files reads the whole file in one query, so lookups spread over many files
  * cost no more than before. Least recently used files go first; the owner must {@link clear}
  * it on every write, so it never answers from before a change.

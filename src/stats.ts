@@ -1,5 +1,3 @@
-import type { Database } from './sqljs.js';
-
 /** The cache operations whose latency is measured. */
 export type Operation = 'get' | 'children' | 'search' | 'refresh' | 'save';
 
@@ -24,7 +22,7 @@ export interface DatabaseCounts {
   problems: number;
   /** Files whose last load failed. */
   failedFiles: number;
-  /** Earlier versions kept in `workflow_history`. */
+  /** Earlier versions kept in the history. */
   historyVersions: number;
   /** The database size: page count times page size. */
   databaseBytes: number;
@@ -112,20 +110,4 @@ export class OperationTimer {
 export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-/**
- * Counts what the database holds, and its size.
- * @internal
- */
-export function databaseCounts(db: Database): DatabaseCounts {
-  const [row] = db.exec(`SELECT
-    (SELECT count(*) FROM workflow_files),
-    (SELECT count(*) FROM workflow_phases),
-    (SELECT count(*) FROM workflow_phases WHERE status != ''),
-    (SELECT count(*) FROM workflow_load_errors),
-    (SELECT count(*) FROM workflow_history),
-    (SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size())`)[0].values;
-  const [files, phases, problems, failedFiles, historyVersions, databaseBytes] = row.map(Number);
-  return { files, phases, problems, failedFiles, historyVersions, databaseBytes };
 }

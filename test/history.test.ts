@@ -1,7 +1,7 @@
 import initSqlJs from 'sql.js';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { migrations, SCHEMA_VERSION, APPLICATION_ID } from '../src/schema.js';
+import { migrations, SCHEMA_VERSION, APPLICATION_ID } from '../src/db/schema.js';
 import { MemorySource, MemoryStorage } from '../src/index.node.js';
 import { diffVersions } from '../src/index.tools.js';
 import { toml, useCaches, useTempDirs, writeFiles } from './helpers.js';
@@ -77,6 +77,15 @@ describe('cache.history()', () => {
   test('an unknown file has no versions', async () => {
     const cache = await open({ workflows: new MemorySource({ 'daily.toml': v1 }) });
     expect(cache.history('other.toml')).toEqual([]);
+  });
+
+  test('filesWithHistory() lists the loaded files and the removed ones whose versions are kept, in key order', async () => {
+    const source = new MemorySource({ 'b.toml': v1, 'gone.toml': v1, 'a.toml': v1 });
+    const cache = await open({ workflows: source });
+    source.delete('gone.toml');
+    await cache.refresh();
+    expect(cache.files().map((f) => f.file)).toEqual(['a.toml', 'b.toml']);
+    expect(cache.filesWithHistory()).toEqual(['a.toml', 'b.toml', 'gone.toml']);
   });
 
   test('versions survive closing and reopening a database file', async () => {

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
-import { sqlStatements, sqlTokens } from '../src/sql-tokens.js';
+import { sqlStatements, sqlTokens } from '../src/db/sql-tokens.js';
 
 const words = (sql: string) => sqlTokens(sql).filter((t) => t.kind === 'word').map((t) => t.text);
 

@@ -8,7 +8,7 @@ import { compare } from '../harness.mjs';
 const BATCH = 1000;
 const HOT_KEYS = 16;
 
-// The statements the store runs for these calls (src/store.ts), asked of native SQLite; the
+// The statements the store runs for these calls (src/db/workflow-tables.ts), asked of native SQLite; the
 // columns named so that each row is the object a caller gets: a phase's five fields. The store
 // sorts children in JS, cheaper in sql.js; native SQLite is as fast with ORDER BY (8.0 µs both).
 // Ours also runs a read cache (src/read-cache.ts); native gets none.
@@ -29,7 +29,7 @@ const nativeSql = {
  */
 export async function lookupFigures(cache, lib, { lookups, budgets }) {
   const native = new Database(Buffer.from(cache.export()));
-  // The pragmas src/image.ts sets on the cache's database.
+  // The pragmas src/db/open-image.ts sets on the cache's database.
   for (const pragma of ['journal_mode = MEMORY', 'synchronous = OFF', 'temp_store = MEMORY', 'locking_mode = EXCLUSIVE', 'cache_size = -16384']) {
     native.pragma(pragma);
   }

@@ -65,7 +65,7 @@ export async function importDatabase(workspace: Workspace, file: File, sqlJs: Sq
  */
 function workflowTexts(saved: WorkflowCache): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const { file_path } of saved.query('SELECT file_path FROM workflow_files ORDER BY file_path')) files[String(file_path)] = '';
+  for (const { file } of saved.files()) files[file] = '';
   const byFile = new Map<string, Array<Record<string, string | number | bigint>>>();
   for (const p of saved.phases()) {
     const phase: Record<string, string | number | bigint> = { task: p.task };

@@ -76,9 +76,7 @@ function comparisons(versions: readonly WorkflowVersion[], from?: number, to?: n
 
 /** The file key the argument names: a key as stored, or a path ending in one. */
 function fileKeyIn(cache: WorkflowCache, file: string): string {
-  const keys = cache.query('SELECT file_path FROM workflow_files UNION SELECT file_path FROM workflow_history ORDER BY 1').map((r) =>
-    String(r.file_path),
-  );
+  const keys = cache.filesWithHistory();
   if (keys.includes(file)) return file;
   const normalized = file.replace(/\\/g, '/');
   const match = keys.filter((k) => normalized.endsWith(`/${k}`)).sort((a, b) => b.length - a.length)[0];

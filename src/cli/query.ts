@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { QueryMemoryError, QueryResultSizeError, QueryRowLimitError, QueryTimeoutError } from '../errors.js';
-import { defaultLimits, type QueryLimits } from '../query-thread.js';
+import { defaultLimits, type QueryLimits } from '../db/query-thread.js';
 import type { Finish } from './finish.js';
 import { openDatabaseFile } from './open.js';
 import { printable } from './printable.js';

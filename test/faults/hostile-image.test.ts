@@ -19,7 +19,7 @@ import {
   UnusableDatabaseWarning,
   WorkflowCache,
 } from '../../src/index.node.js';
-import { APPLICATION_ID, indexes, migrations } from '../../src/schema.js';
+import { APPLICATION_ID, indexes, migrations } from '../../src/db/schema.js';
 import { leftovers, markedWorkflow, openCache, tempFolder, warnings } from './helpers.js';
 import { openPlantedPath } from './setup/saver-path.js';
 

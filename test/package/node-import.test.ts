@@ -67,3 +67,16 @@ test('a wasm that cannot be found makes open reject with SqlJsLoadError naming w
   const [name, message] = JSON.parse(out);
   expect([name, message]).toEqual(['SqlJsLoadError', expect.stringContaining('/no/such/sql-wasm.wasm')]);
 });
+
+test('the error a wasm that cannot be found gives is an EngineLoadError, caught under either name', () => {
+  const script = consumer.write(
+    'no-wasm-class.mjs',
+    `process.on('unhandledRejection', () => {});
+     import { WorkflowCache, MemorySource, EngineLoadError, SqlJsLoadError, WorkflowCacheError } from 'workflow-cache';
+     const error = await WorkflowCache.open({ workflows: new MemorySource(), sqlJs: { locateFile: () => '/no/such/sql-wasm.wasm' } })
+       .then(() => undefined, (e) => e);
+     console.log(JSON.stringify([error instanceof EngineLoadError, error instanceof SqlJsLoadError, error instanceof WorkflowCacheError]));`,
+  );
+  const out = execFileSync(process.execPath, [script], { cwd: consumer.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  expect(JSON.parse(out)).toEqual([true, true, true]);
+});

@@ -22,7 +22,7 @@ export default async function buildSaver(): Promise<void> {
           'memo-lookups': fileURLToPath(new URL('../fixtures/memo-lookups.ts', import.meta.url)),
           cli: fileURLToPath(new URL('../../../src/cli.ts', import.meta.url)),
           // queryIsolated() starts its worker from this file, beside the bundle that calls it.
-          'query-worker.node': fileURLToPath(new URL('../../../src/query-worker.node.js', import.meta.url)),
+          'query-worker.node': fileURLToPath(new URL('../../../src/db/query-worker.node.js', import.meta.url)),
         },
         formats: ['es'],
         fileName: (_format, name) => (name === 'query-worker.node' ? `${name}.js` : `${name}.mjs`),

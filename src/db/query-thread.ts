@@ -4,8 +4,8 @@ import {
   QueryResultSizeError,
   QueryRowLimitError,
   QueryTimeoutError,
-} from './errors.js';
-import { bindableParams, checkReadOnly, sqliteError, type Bindable } from './read-only.js';
+} from '../errors.js';
+import { bindableParams, checkReadOnly, rowObjects, sqliteError, type Bindable } from './read-only.js';
 
 /** Bounds on one `queryIsolated()` call. */
 export interface QueryLimits {
@@ -125,12 +125,5 @@ function toObjects(reply: QueryReply, bounds: Required<QueryLimits>, sql: string
     if (reply.kind === 'memory') throw new QueryMemoryError(bounds.maxMemoryBytes);
     throw sqliteError(new Error(reply.message), sql);
   }
-  // As sql.js's getAsObject: a name given twice keeps the last column's value.
-  return reply.rows.map((row) => {
-    const object: Record<string, unknown> = {};
-    reply.columns.forEach((name, i) => {
-      object[name] = row[i];
-    });
-    return object;
-  });
+  return rowObjects(reply.columns, reply.rows);
 }

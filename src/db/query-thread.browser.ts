@@ -1,15 +1,15 @@
 import type { QueryReply, QueryRequest, QueryThread } from './query-thread.js';
-import type { SqlJsConfig } from './sqljs.js';
+import type { WasmConfig } from './engine.js';
 
 /** A worker started ahead, loading sql.js as `config` says, for the next query: starting one costs more than most queries. */
-let spare: { worker: Worker; config: SqlJsConfig } | undefined;
+let spare: { worker: Worker; config: WasmConfig } | undefined;
 
 /**
  * Starts a module Web Worker that loads sql.js again, from the wasm this page loaded
  * (`sqlJs.wasmBinary`, else the URL `sqlJs.locateFile` gives, made absolute against the page,
  * since the worker's own base is its script's URL).
  */
-function startWorker(config: SqlJsConfig): Worker {
+function startWorker(config: WasmConfig): Worker {
   // The literal `new Worker(new URL(…, import.meta.url))` is what bundlers (vite, webpack 5)
   // recognise as a worker to bundle with its imports.
   const worker = new Worker(new URL('./query-worker.browser.js', import.meta.url), { type: 'module', name: 'workflow-cache query' });
@@ -20,7 +20,7 @@ function startWorker(config: SqlJsConfig): Worker {
 }
 
 /** A Web Worker for one query: the spare if it loads the same wasm, and a new spare behind it. */
-export function startBrowserQueryThread(config: SqlJsConfig): QueryThread {
+export function startBrowserQueryThread(config: WasmConfig): QueryThread {
   let worker: Worker;
   if (spare?.config === config) {
     worker = spare.worker;

@@ -1,6 +1,6 @@
 // @ts-check
 // Plain JavaScript: it runs inside a query worker, which starts from this file as it is, with no
-// bundler or TypeScript loader in between (in Node, from src/ as much as from dist/).
+// bundler or TypeScript loader in between (in Node, from src/db/ as much as from dist/).
 
 /** @typedef {import('./query-thread.js').QueryRequest} QueryRequest */
 /** @typedef {import('./query-thread.js').QueryReply} QueryReply */

@@ -1,7 +1,8 @@
 import { describeFailure, WorkflowLoadError, type LoadFailure } from './errors.js';
 import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type SourceEntry, type WorkflowSource } from './sources/source.js';
-import { checkPhases, type CheckedPhase } from './status.js';
-import type { FileState, WorkflowStore } from './store.js';
+import { checkPhases, type CheckedPhase } from './check-phases.js';
+import type { FileState } from './db/workflow-tables.js';
+import type { WorkflowStore } from './store.js';
 import { parseWorkflow } from './workflow-file.js';
 
 /**

@@ -1,8 +1,8 @@
-import { QueryError } from './errors.js';
+import { QueryError } from '../errors.js';
+import type { Database, SqlValue } from './engine.js';
 import { asciiLower, sqlStatements, sqlTokens, type SqlToken } from './sql-tokens.js';
-import type { Database } from './sqljs.js';
 
-export type Bindable = string | number | null | Uint8Array;
+export type Bindable = SqlValue;
 
 const allowed = 'one SELECT, WITH … SELECT or VALUES statement';
 
@@ -115,28 +115,34 @@ export function runReadOnly(db: Database, sql: string, params: readonly unknown[
   const values = bindableParams(params);
   db.exec('PRAGMA query_only = ON');
   try {
-    const statements = db.iterateStatements(sql);
+    const first = db.prepareFirst(sql);
+    if (!first) throw new QueryError(`query() needs ${allowed}; got none`);
+    const { statement, rest } = first;
     try {
-      const first = statements.next();
-      if (first.done) throw new QueryError(`query() needs ${allowed}; got none`);
       // What SQLite left unread must be empty as the tokenizer found it; a disagreement is refused.
-      if (sqlTokens(statements.getRemainingSQL()).some((t) => t.kind !== 'semicolon')) {
+      if (sqlTokens(rest).some((t) => t.kind !== 'semicolon')) {
         throw new QueryError(`query() runs exactly one statement; SQLite read a second one in: ${sql.trim()}`);
       }
-      const statement = first.value;
-      statement.bind(values);
-      const rows: Record<string, unknown>[] = [];
-      while (statement.step()) rows.push(statement.getAsObject());
-      return rows;
+      return rowObjects(statement.columns(), statement.all(values));
     } finally {
-      // Frees the statement and the iterator's own copy of the SQL in wasm memory.
-      (statements as Iterator<unknown>).return?.();
+      statement.free();
     }
   } catch (error) {
     throw sqliteError(error, sql);
   } finally {
     db.exec('PRAGMA query_only = OFF');
   }
+}
+
+/** Rows as objects by column name, as a caller of `query()` gets them: a name given twice keeps the last column's value. */
+export function rowObjects(columns: readonly string[], rows: readonly (readonly unknown[])[]): Record<string, unknown>[] {
+  return rows.map((row) => {
+    const object: Record<string, unknown> = {};
+    columns.forEach((name, i) => {
+      object[name] = row[i];
+    });
+    return object;
+  });
 }
 
 /** An error of SQLite's (or ours) about `sql`, as the QueryError a caller gets. */
@@ -150,7 +156,7 @@ export function sqliteError(error: unknown, sql: string): QueryError {
 }
 
 /**
- * Parameters as sql.js binds them.
+ * Parameters as SQLite binds them.
  * @throws {QueryError} for a value that has no SQL form
  */
 export function bindableParams(params: unknown): Bindable[] {

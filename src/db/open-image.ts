@@ -1,7 +1,7 @@
-import { SchemaVersionError } from './errors.js';
+import { SchemaVersionError } from '../errors.js';
+import type { Database, Engine } from './engine.js';
 import { APPLICATION_ID, indexes, migrations, SCHEMA_VERSION } from './schema.js';
 import { readSchema, schemaDifferences, type ExpectedSchema } from './schema-check.js';
-import type { Database, SqlJs } from './sqljs.js';
 
 /** A saved image that cannot be used, and why; the caller keeps it aside and starts afresh. */
 export class UnusableImage {
@@ -18,8 +18,8 @@ const magic = 'SQLite format 3\0';
 const QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024;
 
 /** A new, empty database with the current schema. */
-export function newDatabase(SQL: SqlJs): Database {
-  const db = create(SQL, undefined);
+export function newDatabase(engine: Engine): Database {
+  const db = create(engine, undefined);
   migrate(db, 0);
   return db;
 }
@@ -31,13 +31,13 @@ export function newDatabase(SQL: SqlJs): Database {
  * @param where names the storage in errors
  * @throws {SchemaVersionError} when a newer version of this library wrote the image
  */
-export function openImage(SQL: SqlJs, image: Uint8Array, where: string): Database | UnusableImage {
+export function openImage(engine: Engine, image: Uint8Array, where: string): Database | UnusableImage {
   const problem = headerProblem(image);
   if (problem) return new UnusableImage(problem);
   let db: Database | undefined;
   try {
-    db = create(SQL, image);
-    const version = verifiedVersion(SQL, db, where);
+    db = create(engine, image);
+    const version = verifiedVersion(engine, db, where);
     if (version instanceof UnusableImage) {
       db.close();
       return version;
@@ -61,7 +61,7 @@ export function openImage(SQL: SqlJs, image: Uint8Array, where: string): Databas
  * it cannot be used otherwise. Reads two header fields and `sqlite_schema`, nothing else.
  * @throws {SchemaVersionError} when a newer version of this library wrote the image
  */
-function verifiedVersion(SQL: SqlJs, db: Database, where: string): number | UnusableImage {
+function verifiedVersion(engine: Engine, db: Database, where: string): number | UnusableImage {
   const application = scalar(db, 'PRAGMA application_id');
   const version = Number(scalar(db, 'PRAGMA user_version'));
   const found = readSchema(db);
@@ -72,7 +72,7 @@ function verifiedVersion(SQL: SqlJs, db: Database, where: string): number | Unus
   }
   if (version > SCHEMA_VERSION) throw new SchemaVersionError(version, SCHEMA_VERSION, where);
   if (version < 0) return new UnusableImage(`a workflow-cache database of schema version ${version}, which no workflow-cache writes`);
-  const differences = schemaDifferences(found, expectedSchema(SQL, version));
+  const differences = schemaDifferences(found, expectedSchema(engine, version));
   if (differences.length > 0) {
     return new UnusableImage(`a workflow-cache database whose schema differs from workflow-cache's own at version ${version} (${differences.join('; ')})`);
   }
@@ -87,10 +87,10 @@ const expectedSchemas = new Map<number, ExpectedSchema>();
  * through our migrations up to `version`, as every database of ours was, plus the indexes a
  * load builds (on `workflow_phases`, which every version from 1 has).
  */
-function expectedSchema(SQL: SqlJs, version: number): ExpectedSchema {
+function expectedSchema(engine: Engine, version: number): ExpectedSchema {
   let expected = expectedSchemas.get(version);
   if (!expected) {
-    const db = create(SQL, undefined);
+    const db = create(engine, undefined);
     try {
       migrate(db, 0, version);
       const required = readSchema(db);
@@ -105,9 +105,9 @@ function expectedSchema(SQL: SqlJs, version: number): ExpectedSchema {
   return expected;
 }
 
-function create(SQL: SqlJs, image: Uint8Array | undefined): Database {
-  const db = new SQL.Database(image);
-  // Everything lives in memory: a journal on sql.js's in-memory file system buys nothing, and
+function create(engine: Engine, image: Uint8Array | undefined): Database {
+  const db = engine.open(image);
+  // Everything lives in memory: a journal on the engine's in-memory file system buys nothing, and
   // EXCLUSIVE keeps the page cache across statements. The cache stays small (16 MB): a page it
   // misses is a memcpy away in that file system, and wasm memory, once grown, is never given
   // back (a 256 MB cache held 80 MB more after a 100,000-phase load for no faster lookups).
@@ -154,5 +154,10 @@ function headerProblem(image: Uint8Array): string | undefined {
 }
 
 function scalar(db: Database, sql: string): unknown {
-  return db.exec(sql)[0]?.values[0]?.[0];
+  const statement = db.prepare(sql);
+  try {
+    return statement.first()?.[0];
+  } finally {
+    statement.free();
+  }
 }

@@ -1,4 +1,4 @@
-import type { Database } from './sqljs.js';
+import type { Database } from './engine.js';
 
 /** One object of a database's schema (table, index, view, trigger), as `sqlite_schema` holds it. */
 export interface SchemaObject {
@@ -24,8 +24,14 @@ const MAX_NAMED = 5;
  * so it is safe on an image not yet trusted.
  */
 export function readSchema(db: Database): SchemaObject[] {
-  const [result] = db.exec('SELECT type, name, tbl_name, sql FROM sqlite_schema');
-  return (result?.values ?? []).map(([type, name, tbl_name, sql]) => ({
+  const statement = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema');
+  let rows;
+  try {
+    rows = statement.all();
+  } finally {
+    statement.free();
+  }
+  return rows.map(([type, name, tbl_name, sql]) => ({
     type: String(type),
     name: String(name),
     tbl_name: String(tbl_name),

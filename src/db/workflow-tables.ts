@@ -1,0 +1,296 @@
+import type { CheckedPhase } from '../check-phases.js';
+import type { LoadFailure } from '../errors.js';
+import type { HistoryRetention } from '../history.js';
+import { dependency, type Phase, type PhaseRecord } from '../phase.js';
+import type { IndexedPhase } from '../read-cache.js';
+import type { DatabaseCounts } from '../stats.js';
+import type { Database, SqlValue } from './engine.js';
+import { HistoryTable } from './history-table.js';
+import { AFTER_PHASE, phaseColumns, toPhase } from './phase-row.js';
+import { indexes } from './schema.js';
+import { StatementCache } from './statement-cache.js';
+
+/** What the cache knows of a workflow file it has read. */
+export interface FileState {
+  hash: string;
+  size: number | null;
+  mtimeMs: number | null;
+  checkedAtMs: number | null;
+  /** The version the source gave when the file was last read (an object's ETag), or `null`. */
+  version: string | null;
+}
+
+/** A loaded workflow file, as `WorkflowCache.files()` lists it. */
+export interface WorkflowFile {
+  /** The file key. */
+  file: string;
+  /** md5 of the file as loaded. */
+  hash: string;
+  /** When it was loaded (UTC, `YYYY-MM-DD HH:MM:SS`). */
+  loadedAt: string | null;
+  /** How many phases it holds. */
+  phases: number;
+  /** How many of them have problems. */
+  problems: number;
+}
+
+/** Size and modification time of a file as a source reports them, when it can. */
+export interface FileStamp {
+  size?: number;
+  mtimeMs?: number;
+  version?: string;
+}
+
+/**
+ * The lookups, built once: a template literal makes a new string at every call, and the
+ * statement cache would hash all of it each time.
+ */
+const lookups = {
+  inFile: `SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND file_path = ? ORDER BY position LIMIT 1`,
+  inFileWithJob: `SELECT ${phaseColumns} FROM workflow_phases WHERE topic = ? AND job = ? AND file_path = ? ORDER BY position LIMIT 1`,
+  inAnyFile: `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? ORDER BY file_path, position LIMIT 1`,
+  inAnyFileWithJob: `SELECT ${phaseColumns}, file_path FROM workflow_phases WHERE topic = ? AND job = ? ORDER BY file_path, position LIMIT 1`,
+  // These two are put in file order by inFileOrder(), not ORDER BY: no index gives that order
+  // here, and SQLite's sort of a few rows costs more than the query (children: 19 → 11 µs).
+  children: `SELECT ${phaseColumns}, position FROM workflow_phases
+    WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?)`,
+  wholeFile: `SELECT ${phaseColumns}, topic, job, depends_topic, depends_job, position FROM workflow_phases WHERE file_path = ?`,
+  phases: `SELECT ${phaseColumns}, file_path, status FROM workflow_phases ORDER BY file_path, position`,
+  phasesOfFile: `SELECT ${phaseColumns}, file_path, status FROM workflow_phases WHERE file_path = ? ORDER BY file_path, position`,
+};
+
+const countIndexes = "SELECT count(*) FROM sqlite_schema WHERE type = 'index'";
+
+/**
+ * The cache's tables, read and written through statements prepared once. Rows are read here
+ * and only here, by their columns' positions; what leaves is typed objects.
+ */
+export class WorkflowTables {
+  readonly #db: Database;
+  readonly #statements: StatementCache;
+  /** Set once the indexes are known to exist: checking costs queries at every refresh. */
+  #indexed = false;
+  /** Earlier versions of the files, kept as {@link writeFile} and {@link removeFile} replace them. */
+  readonly history: HistoryTable;
+
+  /** @param retention how much history writes keep */
+  constructor(db: Database, retention: Required<HistoryRetention>) {
+    this.#db = db;
+    this.#statements = new StatementCache(db);
+    this.history = new HistoryTable(db, this.#statements, retention);
+  }
+
+  /** The first phase of `file` with this topic (and job, when not `''`), in file order. */
+  phaseInFile(file: string, topic: string, job: string): Phase | undefined {
+    const row = job === ''
+      ? this.#statements.first(lookups.inFile, [topic, file])
+      : this.#statements.first(lookups.inFileWithJob, [topic, job, file]);
+    return row && toPhase(row);
+  }
+
+  /** The first phase of any file with this topic (and job), files in key order. */
+  phaseInAnyFile(topic: string, job: string): { path: string; phase: Phase } | undefined {
+    const row = job === ''
+      ? this.#statements.first(lookups.inAnyFile, [topic])
+      : this.#statements.first(lookups.inAnyFileWithJob, [topic, job]);
+    return row && { path: String(row[AFTER_PHASE]), phase: toPhase(row) };
+  }
+
+  /** Phases of `file` that run after `topic` (any job, or `job` when they name one), in file order. */
+  children(file: string, topic: string, job: string): Phase[] {
+    return inFileOrder(this.#statements.all(lookups.children, [file, topic, job]), AFTER_PHASE).map(toPhase);
+  }
+
+  /** Every phase of `file` with the values lookups match it by, in file order. */
+  indexedPhases(file: string): IndexedPhase[] {
+    return inFileOrder(this.#statements.all(lookups.wholeFile, [file]), AFTER_PHASE + 4).map(toIndexedPhase);
+  }
+
+  /** Every phase with its file and status, or those of one file; files in key order, phases in file order. */
+  phases(file?: string): PhaseRecord[] {
+    const rows = file === undefined ? this.#statements.all(lookups.phases) : this.#statements.all(lookups.phasesOfFile, [file]);
+    return rows.map((row) => ({ ...toPhase(row), filePath: String(row[AFTER_PHASE]), status: String(row[AFTER_PHASE + 1]) }));
+  }
+
+  fileState(file: string): FileState | undefined {
+    const row = this.#statements.first('SELECT file_hash, size, mtime_ms, checked_at_ms, version FROM workflow_files WHERE file_path = ?', [file]);
+    return row && toFileState(row);
+  }
+
+  /** What is known of every loaded file, by key: one query instead of one per file. */
+  fileStates(): Map<string, FileState> {
+    const rows = this.#statements.all('SELECT file_path, file_hash, size, mtime_ms, checked_at_ms, version FROM workflow_files');
+    return new Map(rows.map((row) => [String(row[0]), toFileState(row.slice(1))]));
+  }
+
+  /** Every loaded file with its hash and counts, in key order. */
+  files(): WorkflowFile[] {
+    return this.#statements.all(
+      `SELECT f.file_path, f.file_hash, f.loaded_at, count(p.task), coalesce(sum(p.status != ''), 0)
+       FROM workflow_files f LEFT JOIN workflow_phases p ON p.file_path = f.file_path
+       GROUP BY f.file_path ORDER BY f.file_path`,
+    ).map((row) => ({
+      file: String(row[0]),
+      hash: String(row[1]),
+      loadedAt: row[2] === null ? null : String(row[2]),
+      phases: Number(row[3]),
+      problems: Number(row[4]),
+    }));
+  }
+
+  failures(): LoadFailure[] {
+    return this.#statements.all('SELECT file_path, message, line, "column" FROM workflow_load_errors ORDER BY file_path').map((row) => ({
+      file: String(row[0]),
+      reason: String(row[1]),
+      ...(row[2] === null ? {} : { line: Number(row[2]) }),
+      ...(row[3] === null ? {} : { column: Number(row[3]) }),
+    }));
+  }
+
+  /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
+  writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
+    this.history.keepVersion(file, hash);
+    this.#statements.run(
+      `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms, version)
+       VALUES (?, ?, CURRENT_TIMESTAMP, ?, ?, ?, ?, ?)
+       ON CONFLICT (file_path) DO UPDATE SET file_hash = excluded.file_hash, loaded_at = excluded.loaded_at,
+         last_modified = excluded.last_modified, size = excluded.size, mtime_ms = excluded.mtime_ms,
+         checked_at_ms = excluded.checked_at_ms, version = excluded.version`,
+      [file, hash, isoTime(stamp.mtimeMs), stamp.size ?? null, stamp.mtimeMs ?? null, checkedAtMs, stamp.version ?? null],
+    );
+    this.#statements.run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
+    this.#statements.run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
+    // Binding a string costs a malloc and a copy into wasm, the most of a bulk load; a value
+    // that repeats another column (or is '') is bound as NULL and filled in by SQLite.
+    const insert = this.#statements.get(
+      `INSERT INTO workflow_phases (file_path, task, depends_on, rule, template, retry, status,
+         written_task, position, topic, job, depends_topic, depends_job)
+       VALUES (?1, ?2, coalesce(?3, ''), ?4, ?5, ?6, coalesce(?7, ''), coalesce(?8, ?2), ?9,
+         coalesce(?10, ?8, ?2), coalesce(?11, ''), coalesce(?12, ?3, ''), coalesce(?13, ''))`,
+    );
+    for (const c of phases) {
+      const dep = dependency(c.phase.dependsOn);
+      const p = c.phase;
+      insert.run([
+        file, c.key, orNull(p.dependsOn, ''), p.rule, p.template, typeof p.retry === 'bigint' ? String(p.retry) : p.retry, orNull(c.status, ''), orNull(p.task, c.key), c.position,
+        orNull(c.topic, p.task), orNull(c.job, ''), orNull(dep.topic, p.dependsOn), orNull(dep.job, ''),
+      ]);
+    }
+  }
+
+  /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */
+  touchFile(file: string, stamp: FileStamp, checkedAtMs: number): void {
+    this.#statements.run('UPDATE workflow_files SET size = ?, mtime_ms = ?, checked_at_ms = ?, version = ? WHERE file_path = ?', [
+      stamp.size ?? null,
+      stamp.mtimeMs ?? null,
+      checkedAtMs,
+      stamp.version ?? null,
+      file,
+    ]);
+  }
+
+  recordFailure(failure: LoadFailure): void {
+    this.#statements.run(
+      `INSERT INTO workflow_load_errors (file_path, message, line, "column", failed_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)
+       ON CONFLICT (file_path) DO UPDATE SET message = excluded.message, line = excluded.line,
+         "column" = excluded."column", failed_at = excluded.failed_at`,
+      [failure.file, failure.reason, failure.line ?? null, failure.column ?? null],
+    );
+  }
+
+  /** Forgets a file: its phases, its record and any failure (its last version stays in the history). Reports whether it had been loaded. */
+  removeFile(file: string): boolean {
+    const loaded = this.fileState(file) !== undefined;
+    if (loaded) this.history.keepVersion(file, '');
+    this.#statements.run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
+    this.#statements.run('DELETE FROM workflow_files WHERE file_path = ?', [file]);
+    this.#statements.run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
+    return loaded;
+  }
+
+  /** Counts what the database holds, and its size. */
+  counts(): DatabaseCounts {
+    const row = this.#statements.first(`SELECT
+      (SELECT count(*) FROM workflow_files),
+      (SELECT count(*) FROM workflow_phases),
+      (SELECT count(*) FROM workflow_phases WHERE status != ''),
+      (SELECT count(*) FROM workflow_load_errors),
+      (SELECT count(*) FROM workflow_history),
+      (SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size())`)!;
+    const [files, phases, problems, failedFiles, historyVersions, databaseBytes] = row.map(Number);
+    return { files, phases, problems, failedFiles, historyVersions, databaseBytes };
+  }
+
+  /** Builds the indexes that are missing; reports whether any was. */
+  createIndexes(): boolean {
+    if (this.#indexed) return false;
+    const before = this.#statements.first(countIndexes)![0];
+    this.#db.exec(indexes);
+    this.#indexed = true;
+    return this.#statements.first(countIndexes)![0] !== before;
+  }
+
+  /** Runs `work` in one transaction: all of it lands, or none. */
+  transaction<T>(work: () => T): T {
+    this.#db.exec('BEGIN');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Runs `work` inside the current transaction so that a failure undoes only `work`. */
+  savepoint<T>(work: () => T): T {
+    // Prepared once, as they run for every file of a load: parsing them each time costs more.
+    this.#statements.run('SAVEPOINT file');
+    try {
+      const result = work();
+      this.#statements.run('RELEASE file');
+      return result;
+    } catch (error) {
+      this.#db.exec('ROLLBACK TO file; RELEASE file');
+      throw error;
+    }
+  }
+
+  /** Frees the statements and closes the connection. */
+  close(): void {
+    this.#statements.free();
+    this.#db.close();
+  }
+
+}
+
+/** Rows sorted by the position held in `column`. */
+function inFileOrder(rows: SqlValue[][], column: number): SqlValue[][] {
+  return rows.sort((a, b) => Number(a[column]) - Number(b[column]));
+}
+
+/** A phase from a row of {@link phaseColumns} followed by topic, job, depends_topic, depends_job. */
+function toIndexedPhase(row: SqlValue[]): IndexedPhase {
+  return { phase: toPhase(row), topic: String(row[5]), job: String(row[6]), dependsTopic: String(row[7]), dependsJob: String(row[8]) };
+}
+
+/** A file state from a row of file_hash, size, mtime_ms, checked_at_ms, version. */
+function toFileState(row: SqlValue[]): FileState {
+  return {
+    hash: String(row[0]),
+    size: row[1] as number | null,
+    mtimeMs: row[2] as number | null,
+    checkedAtMs: row[3] as number | null,
+    version: row[4] as string | null,
+  };
+}
+
+/** `null` when `value` is `same`: see {@link WorkflowTables.writeFile}. */
+function orNull(value: string, same: string): string | null {
+  return value === same ? null : value;
+}
+
+function isoTime(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+}
