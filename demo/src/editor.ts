@@ -30,7 +30,8 @@ export class TomlEditor {
       basicSetup,
       StreamLanguage.define(toml),
       lintGutter(),
-      EditorView.contentAttributes.of({ 'aria-label': 'Workflow TOML', 'data-testid': 'editor' }),
+      // tabindex: the text is reachable with Tab, and its scrolling box counts as focusable.
+      EditorView.contentAttributes.of({ 'aria-label': 'Workflow TOML', 'data-testid': 'editor', tabindex: '0' }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged && !this.#replacing) onEdit(update.state.doc.toString());
       }),

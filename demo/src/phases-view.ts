@@ -14,13 +14,13 @@ interface Field {
 
 // Task first and kept in view, status beside it: the two a reader needs when the table scrolls sideways.
 const fields: Field[] = [
-  { key: 'task', label: 'Task', width: 'minmax(7rem, 1.2fr)', className: 'name' },
-  { key: 'status', label: 'Status', width: 'minmax(11rem, 2fr)', className: 'status' },
-  { key: 'filePath', label: 'File', width: 'minmax(7rem, 1fr)', className: 'name' },
+  { key: 'task', label: 'Task', width: 'minmax(6.5rem, 1.2fr)', className: 'name' },
+  { key: 'status', label: 'Status', width: 'minmax(10rem, 2fr)', className: 'status' },
+  { key: 'filePath', label: 'File', width: 'minmax(6.5rem, 1fr)', className: 'name' },
   { key: 'dependsOn', label: 'Depends on', width: 'minmax(6rem, 1fr)', className: 'name' },
-  { key: 'rule', label: 'Rule', width: 'minmax(7rem, 1fr)', className: 'mono' },
-  { key: 'retry', label: 'Retry', width: '4.4rem', className: 'num' },
-  { key: 'template', label: 'Template', width: 'minmax(8rem, 1.5fr)', className: 'mono' },
+  { key: 'rule', label: 'Rule', width: 'minmax(6.5rem, 1fr)', className: 'mono' },
+  { key: 'retry', label: 'Retry', width: '4.2rem', className: 'num' },
+  { key: 'template', label: 'Template', width: 'minmax(7rem, 1.5fr)', className: 'mono' },
 ];
 
 /** Where the scope ("Selected file" or "All files") is kept across reloads. */

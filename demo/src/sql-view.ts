@@ -1,3 +1,4 @@
+import { QueryMemoryError, QueryResultSizeError, QueryTimeoutError } from '../../src/index.browser.js';
 import { h } from './dom.js';
 import { VirtualTable } from './virtual-table.js';
 import type { Workspace } from './workspace.js';
@@ -91,10 +92,11 @@ export function sqlView(workspace: Workspace): { element: HTMLElement; render: (
     try {
       if (whole) rows = whole.slice(offset, offset + PAGE_ROWS);
       else rows = await workspace.cache.queryIsolated(`SELECT * FROM (\n${body}\n) LIMIT ${PAGE_ROWS} OFFSET ${offset}`);
-    } catch {
+    } catch (wrapped) {
       // Not a query that can be wrapped (or a bad one): run it as written, so that its own
-      // error is the one shown, and page its rows here.
+      // error is the one shown, and page its rows here. A limit it ran into is its own already.
       try {
+        if (wrapped instanceof QueryTimeoutError || wrapped instanceof QueryMemoryError || wrapped instanceof QueryResultSizeError) throw wrapped;
         whole = await workspace.cache.queryIsolated(input.value);
         if (mine !== latest) return false;
         total = whole.length;

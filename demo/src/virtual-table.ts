@@ -48,11 +48,12 @@ export class VirtualTable<R> {
     this.#options = options;
     this.#head = h('div', { role: 'row', class: 'vrow vhead', 'aria-rowindex': 1 });
     this.#body = h('div', { role: 'rowgroup', class: 'vbody' });
-    this.#scroller = h('div', { class: 'vscroll', tabindex: 0, 'aria-label': `${options.label}, scrollable` },
+    // The scrolling box is the table itself: focusable, so the keyboard scrolls it.
+    this.#scroller = h('div', { class: 'vscroll', role: 'table', tabindex: 0, 'aria-label': options.label },
       h('div', { role: 'rowgroup', class: 'vheadgroup' }, this.#head),
       this.#body,
     );
-    this.element = h('div', { class: 'vtable', role: 'table', 'aria-label': options.label, 'data-testid': options.testId }, this.#scroller);
+    this.element = h('div', { class: 'vtable', 'data-testid': options.testId }, this.#scroller);
     this.#virtualizer = new Virtualizer<HTMLElement, HTMLElement>({
       count: 0,
       getScrollElement: () => this.#scroller,
@@ -76,7 +77,7 @@ export class VirtualTable<R> {
     this.element.style.setProperty('--tracks', columns.map((c) => c.width).join(' '));
     // The narrowest the tracks allow: past it the table scrolls sideways instead of squeezing.
     this.element.style.setProperty('--min-width', `${columns.reduce((sum, c) => sum + minimum(c.width), 0)}rem`);
-    this.element.setAttribute('aria-rowcount', String(rows.length + 1));
+    this.#scroller.setAttribute('aria-rowcount', String(rows.length + 1));
     setChildren(this.#head, ...columns.map((c) =>
       h('div', { role: 'columnheader', class: c.sticky ? 'vcell sticky' : 'vcell', 'aria-sort': c.sort }, c.header()),
     ));
