@@ -21,13 +21,15 @@ template = "?table=events&day={yyyy}-{mm}-{dd}"
 `;
 
 /** The file list (select, add, rename, delete) and the editor of the selected file with its problems. */
-export function filesView(workspace: Workspace, notify: (message: string, kind?: 'info' | 'error') => void): { files: HTMLElement; editor: HTMLElement; render: () => void } {
+export function filesView(workspace: Workspace, notify: (message: string, kind?: 'info' | 'error') => void, onTyping: () => void): { files: HTMLElement; editor: HTMLElement; render: () => void } {
   const list = h('ul', { class: 'file-list', 'data-testid': 'file-list', 'aria-label': 'Workflow files' });
   const rename = h('input', { 'data-testid': 'file-rename-input', 'aria-label': 'File name', spellcheck: 'false',
     onkeydown: (event: Event) => { if ((event as KeyboardEvent).key === 'Enter') applyRename(); },
   });
   const editor = new TomlEditor((text) => {
-    if (workspace.selected !== '') workspace.edit(workspace.selected, text);
+    if (workspace.selected === '') return;
+    workspace.edit(workspace.selected, text);
+    onTyping();
   });
   const error = h('div', { class: 'load-errors', 'data-testid': 'error', role: 'alert' });
   const problemList = h('ul', { class: 'problem-list', 'data-testid': 'problems', 'aria-label': 'Problems in this file' });

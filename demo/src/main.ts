@@ -29,7 +29,12 @@ const workspace = await Workspace.open(sqlJs).catch((error: unknown) => {
   throw error;
 });
 
-const files = filesView(workspace, notify);
+const saveState = h('span', { class: 'save-state', 'data-testid': 'save-state' });
+// Typing shows "Checking…" at once; the cache answers after the pause.
+const files = filesView(workspace, notify, () => {
+  saveState.dataset.state = 'pending';
+  saveState.textContent = 'Checking…';
+});
 const graph = graphView(workspace);
 const views = {
   phases: { label: 'Phases', ...phasesView(workspace) },
@@ -56,7 +61,6 @@ for (const [key, view] of Object.entries(views) as Array<[Tab, (typeof views)[Ta
   panels.append(view.element);
 }
 
-const saveState = h('span', { class: 'save-state', 'data-testid': 'save-state' });
 const importInput = h('input', { type: 'file', accept: '.sqlite,.db,.sqlite3,application/vnd.sqlite3', hidden: true, 'data-testid': 'import-file',
   onchange: async () => {
     const file = importInput.files?.[0];
@@ -147,11 +151,6 @@ function render(): void {
 }
 
 workspace.onChange(render);
-// Typing shows "Checking…" at once; the cache answers after the pause.
-files.editor.addEventListener('input', () => {
-  saveState.dataset.state = 'pending';
-  saveState.textContent = 'Checking…';
-});
 // A tab key in the tab list moves between tabs, as the ARIA tabs pattern has it.
 tabs.addEventListener('keydown', (event) => {
   const order = Object.keys(views) as Tab[];

@@ -111,6 +111,7 @@ export class PhaseIndex {
     } finally {
       this.#loading--;
     }
+    progress();
   }
 
   /** One query answering with JSON: a single string to parse is far faster than 100,000 row objects. */
