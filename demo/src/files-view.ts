@@ -115,8 +115,8 @@ export function filesView(workspace: Workspace, notify: (message: string, kind?:
 
 /**
  * Each phase's problems on that phase's lines. Phases are matched to `[[phase]]` tables by their
- * task, in file order, so a table the loader dropped (a second phase with the same task) does
- * not move the others.
+ * task, so neither a table the loader dropped (a second phase with the same task) nor the order
+ * it reads mixed-case tables in (`[[phase]]` before `[[Phase]]`) moves a problem to another phase.
  */
 function phaseProblems(text: string, records: readonly IndexedPhase[]): Problem[] {
   const ranges = phaseLines(text);
@@ -128,19 +128,20 @@ function phaseProblems(text: string, records: readonly IndexedPhase[]): Problem[
     }
     return undefined;
   });
+  const used = new Set<number>();
   const problems: Problem[] = [];
-  let next = 0;
-  for (const record of records) {
-    const at = taskOf.indexOf(record.task, next);
-    const index = at === -1 ? next : at;
-    next = index + 1;
+  for (const [i, record] of records.entries()) {
+    let index = taskOf.findIndex((task, at) => task === record.task && !used.has(at));
+    if (index === -1 && !used.has(i)) index = i;
+    if (index === -1) continue;
+    used.add(index);
     const range = ranges[index];
     if (!range || record.status === '') continue;
     for (const problem of problemsOf(record.status)) {
       problems.push({ line: range.start, endLine: range.end, severity: severity({ status: problem }) === 'warning' ? 'warning' : 'error', message: `${record.task}: ${problem}` });
     }
   }
-  return problems;
+  return problems.sort((a, b) => a.line - b.line);
 }
 
 /** A basic string's text, its escapes read as JSON reads them (a TOML-only escape is left as written). */

@@ -323,8 +323,9 @@ describe('the playground', () => {
     await page.getByTestId('sql-preset-3').click();
     await sqlAnswered(page);
     await page.getByTestId('tab-phases').click();
-    await page.locator('.cm-content').focus();
-    await page.waitForTimeout(300);
+    // The editor with a diagnostic explained: the pointer over the phase whose parent is missing.
+    await page.locator('.cm-lintRange-error').first().hover();
+    await page.waitForSelector('.cm-tooltip-lint');
     await mkdir(fileURLToPath(new URL('.', `file://${screenshotPath}`)), { recursive: true });
     await page.screenshot({ path: screenshotPath });
     expect(outside).toEqual([]);

@@ -24,6 +24,12 @@ describe.each(screens)('two tabs on a $name ($width x $height)', (screen) => {
     await expect.poll(() => rows(second).locator('[role="cell"]:first-child').allTextContents()).toEqual(['from-the-first-tab']);
   });
 
+});
+
+// How the tabs merge does not depend on the screen: checked once.
+describe('two tabs writing at once', () => {
+  const screen = screens[2];
+
   it('keeps the edits both tabs make to different files, after a reload of either', async ({ onTestFinished }) => {
     const { first, second } = await twoTabs(screen, onTestFinished);
     await second.locator('[data-file="nightly.toml"]').click();
