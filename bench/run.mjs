@@ -18,6 +18,7 @@ const { lookupFigures } = await import('./figures/lookups.mjs');
 const { memoryFigures } = await import('./figures/memory.mjs');
 const { s3Figures } = await import('./figures/s3.mjs');
 const { httpFigures } = await import('./figures/http.mjs');
+const { playgroundFigures } = await import('./figures/playground.mjs');
 const { generate, workloads } = await import('./generate.mjs');
 const { budgets, quickBudgets, table } = await import('./harness.mjs');
 
@@ -41,6 +42,7 @@ try {
   rows.push(...(await httpFigures({ folder, requests: quick ? 20_000 : 100_000 })));
   rows.push(...(await s3Figures(lib, await import(pathToFileURL(join(root, 'dist', 's3.js')).href), { folder, budgets: chosen })));
   rows.push(...bundleFigures(join(root, 'dist')));
+  rows.push(...(await playgroundFigures(lib, { files: quick ? 200 : 2000 })));
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }

@@ -7,6 +7,8 @@ const CHUNK_PHASES = 5000;
 export interface IndexedPhase extends PhaseRecord {
   /** Every column, lower-cased and joined: what the filter searches. */
   readonly haystack: string;
+  /** File and task: which row this is, whatever the order. */
+  readonly key: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export class PhaseIndex {
   #sorted = new Map<string, IndexedPhase[]>();
   #loading = 0;
   #generation = 0;
+  #warming = 0;
 
   /** Phases in the database, loaded or not. */
   get total(): number {
@@ -90,6 +93,7 @@ export class PhaseIndex {
       else this.#byFile.set(key, cache.phases(key).map(indexed));
     }
     this.#counted(cache);
+    if (changed.length > 0) void this.#warm();
   }
 
   /**
@@ -112,6 +116,21 @@ export class PhaseIndex {
       this.#loading--;
     }
     progress();
+    void this.#warm();
+  }
+
+  /**
+   * Sorting 100,000 rows by text takes a frame's budget several times over: sort by each column
+   * while the page is idle, so that a click on a header only looks the order up. A change of
+   * the phases starts over.
+   */
+  async #warm(): Promise<void> {
+    const mine = ++this.#warming;
+    for (const column of sortable) {
+      await idle();
+      if (mine !== this.#warming || this.loading) return;
+      this.sortedBy(column);
+    }
   }
 
   /** One query answering with JSON: a single string to parse is far faster than 100,000 row objects. */
@@ -147,7 +166,7 @@ export class PhaseIndex {
 
 function indexed(r: PhaseRecord): IndexedPhase {
   const haystack = [r.filePath, r.task, r.dependsOn, r.rule, r.retry, r.template, r.status].join('\n').toLowerCase();
-  return { filePath: r.filePath, task: r.task, dependsOn: r.dependsOn, rule: r.rule, retry: r.retry, template: r.template, status: r.status, haystack };
+  return { filePath: r.filePath, task: r.task, dependsOn: r.dependsOn, rule: r.rule, retry: r.retry, template: r.template, status: r.status, haystack, key: `${r.filePath}\n${r.task}` };
 }
 
 /** Files, in the database's key order (what BETWEEN follows), grouped to hold about CHUNK_PHASES phases each. */
@@ -171,6 +190,13 @@ function chunks<F extends { file: string; phases: number }>(files: F[]): F[][] {
 /** File keys in a stable order for display. */
 function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The columns a table sorts by. */
+const sortable: Array<keyof PhaseRecord> = ['task', 'status', 'filePath', 'dependsOn', 'rule', 'retry', 'template'];
+
+function idle(): Promise<void> {
+  return new Promise((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve()) : setTimeout(resolve, 50)));
 }
 
 function nextFrame(): Promise<void> {

@@ -41,7 +41,7 @@ export function phasesView(workspace: Workspace): { element: HTMLElement; render
   const table = new VirtualTable<IndexedPhase>({
     label: 'Phases',
     testId: 'phases-table',
-    key: (r) => `${r.filePath}\n${r.task}`,
+    key: (r) => r.key,
     rowClass: (r) => severity(r),
   });
   const empty = h('p', { class: 'empty', 'data-testid': 'phases-empty' });

@@ -58,7 +58,6 @@ export class VirtualTable<R> {
       count: 0,
       getScrollElement: () => this.#scroller,
       estimateSize: () => options.estimate ?? 34,
-      getItemKey: (i) => options.key(this.#rows[i], i),
       overscan: 8,
       scrollToFn: elementScroll,
       observeElementRect,
@@ -117,7 +116,7 @@ export class VirtualTable<R> {
     const rendered = new Map<string, HTMLElement>();
     const created: HTMLElement[] = [];
     for (const item of v.getVirtualItems()) {
-      const key = String(item.key);
+      const key = this.#options.key(this.#rows[item.index], item.index);
       let row = this.#rendered.get(key);
       if (!row) {
         row = this.#row(this.#rows[item.index], item.index);
