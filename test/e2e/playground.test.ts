@@ -176,7 +176,8 @@ describe('the playground', () => {
     await sqlAnswered(page);
     await expect(page.getByTestId('sql-error').textContent()).resolves.toContain('read-only');
     await page.getByTestId('tab-phases').click();
-    await expect(rows(page).count()).resolves.toBe(5);
+    // The table paints its rows once it has a size again: the frame after its tab is shown.
+    await expect.poll(() => rows(page).count()).toBe(5);
     await context.close();
   });
 
