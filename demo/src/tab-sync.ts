@@ -12,7 +12,7 @@ export interface Merged {
   files: Map<string, string>;
   /** Keys whose text in this tab changed because of the other tab (to load again). */
   fromOthers: string[];
-  /** Files both tabs changed: the other tab's text kept under the key, this tab's under `copy`. */
+  /** Files both tabs changed: the other tab's text kept under the key, this tab's under `copy`. A file edited here and deleted there is kept as edited. */
   conflicts: Array<{ key: string; copy: string }>;
   /** Whether this tab had edits the store had not seen (so the merge must be written). */
   local: boolean;
@@ -35,6 +35,9 @@ export function mergeTexts(base: Texts, mine: Texts, theirs: Texts): Merged {
     if (other === was || other === now) {
       if (now === undefined) files.delete(key);
       else files.set(key, now);
+    } else if (now !== undefined && other === undefined) {
+      // Edited here, deleted there: the edit is the newer work.
+      files.set(key, now);
     } else if (now !== undefined) {
       const copy = freeKey(files, key);
       files.set(copy, now);
