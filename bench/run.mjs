@@ -19,6 +19,7 @@ const { memoryFigures } = await import('./figures/memory.mjs');
 const { s3Figures } = await import('./figures/s3.mjs');
 const { httpFigures } = await import('./figures/http.mjs');
 const { watchFigures } = await import('./figures/watch.mjs');
+const { playgroundFigures } = await import('./figures/playground.mjs');
 const { generate, workloads } = await import('./generate.mjs');
 const { budgets, quickBudgets, table } = await import('./harness.mjs');
 
@@ -43,6 +44,7 @@ try {
   rows.push(...(await s3Figures(lib, await import(pathToFileURL(join(root, 'dist', 's3.js')).href), { folder, budgets: chosen })));
   rows.push(...(await watchFigures(library, { scratch, files: quick ? 1000 : 3000 })));
   rows.push(...bundleFigures(join(root, 'dist')));
+  rows.push(...(await playgroundFigures(lib, { files: quick ? 200 : 2000 })));
 } finally {
   await rm(scratch, { recursive: true, force: true });
 }

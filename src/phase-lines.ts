@@ -1,71 +1,97 @@
-/** Where a phase starts in its file: 1-based, as editors and CI annotations count. */
-export interface PhaseLine {
-  line: number;
+/**
+ * Where each phase of a workflow file's text is, so a phase's problems can be shown on its own
+ * lines (an editor's diagnostics, a CI annotation). Read from the text alone, as the loader reads
+ * the phases: a `[[phase]]` header in any case (`[[Phase]]`, `[[ "phase" ]]`) starts a phase that
+ * runs to its last non-blank line before the next table header; `[phase.x]` sub-tables belong to
+ * the phase above them; headers inside multi-line strings are not headers. TOML keys are
+ * case-sensitive, so `[[phase]]` and `[[Phase]]` are two arrays, and Go's decoder decodes each
+ * over the one before, element by element, keeping the last one's length (see workflow-file.ts):
+ * the phases loaded are the elements of the array whose key appears last.
+ */
+
+/** A phase's lines, 1-based and inclusive: `start` is its `[[phase]]` header, at `column`. */
+export interface PhaseLines {
+  start: number;
+  end: number;
   column: number;
 }
 
-/** A `[[phase]]` header in any case (keys match in any case), bare or quoted, with an optional comment. */
-const header = /^([ \t]*)\[\[[ \t]*(?:(phase)|"(phase)"|'(phase)')[ \t]*\]\][ \t]*(?:#.*)?$/i;
-/** `phase = [ … ]`: phases as an inline array, all of them on the key's line as far as we tell. */
+const header = /^\s*\[\[?\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(\.|\]\]?)/;
+/** `phase = [ … ]`: phases as an inline array, on the key's line as far as lines tell. */
 const inlineArray = /^([ \t]*)(?:phase|"phase"|'phase')[ \t]*=/i;
 
-/**
- * Where each phase of a workflow file starts, read from its TOML text: given a phase's position
- * (0-based, as written, the `workflow_phases.position` column), its `[[phase]]` header, else the
- * `phase = [ … ]` line for every phase; `undefined` when the text has no such phase. Lines inside
- * multi-line strings are skipped.
- */
-export function phaseLines(toml: string): (position: number) => PhaseLine | undefined {
-  // TOML keys are case-sensitive, so `[[phase]]` and `[[Phase]]` are two arrays; Go's decoder
-  // decodes each over the one before, element by element, and keeps the last one's length (see
-  // workflow-file.ts): phase i is the i-th element of the array whose key appears last.
-  const arrays = new Map<string, PhaseLine[]>();
-  let inline: PhaseLine | undefined;
-  let open: '"""' | "'''" | undefined;
-  toml.split(/\r?\n/).forEach((text, i) => {
-    if (open === undefined) {
-      const found = header.exec(text);
+type Quote = '"""' | "'''";
+
+/** The line range of each phase as the loader reads them: entry i is the phase at position i. */
+export function phaseLines(text: string): PhaseLines[] {
+  const lines = text.split(/\r?\n/);
+  const arrays = new Map<string, PhaseLines[]>();
+  let current: PhaseLines | undefined;
+  let inString: Quote | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (inString === undefined) {
+      const found = header.exec(line);
       if (found) {
-        const key = found[2] ?? found[3] ?? found[4];
-        if (!arrays.has(key)) arrays.set(key, []);
-        arrays.get(key)!.push({ line: i + 1, column: found[1].length + 1 });
+        const key = found[1] ?? found[2] ?? found[3];
+        const name = key.toLowerCase();
+        const isArray = line.trimStart().startsWith('[[');
+        if (name === 'phase' && isArray && found[4] !== '.') {
+          current = { start: i + 1, end: i + 1, column: line.length - line.trimStart().length + 1 };
+          if (!arrays.has(key)) arrays.set(key, []);
+          arrays.get(key)!.push(current);
+          continue;
+        }
+        // A `[phase.x]` or `[[phase.x]]` table belongs to the phase above it; any other ends it.
+        if (!(name === 'phase' && found[4] === '.')) current = undefined;
       }
-      const array = inline === undefined ? inlineArray.exec(text) : null;
-      if (array) inline = { line: i + 1, column: array[1].length + 1 };
     }
-    open = multiLineStringAfter(text, open);
-  });
-  const headers = [...arrays.values()].at(-1) ?? [];
-  return (position) => (headers.length > 0 ? headers[position] : inline);
+    inString = stringStateAfter(line, inString);
+    const content = line.trim();
+    if (current && (inString !== undefined || (content !== '' && !content.startsWith('#')))) current.end = i + 1;
+  }
+  return [...arrays.values()].at(-1) ?? [];
 }
 
-/**
- * Whether a multi-line string is still open after this line: each `"""` or `'''` outside
- * another string opens or closes one. A `#` outside strings ends the line's code.
- */
-function multiLineStringAfter(text: string, open: '"""' | "'''" | undefined): '"""' | "'''" | undefined {
-  let i = 0;
-  while (i < text.length) {
-    if (open !== undefined) {
-      const end = text.indexOf(open, i);
-      if (end < 0) return open;
-      i = end + 3;
-      open = undefined;
+/** The line of `phase = [ … ]`, where every phase of an inline array is, or `undefined`. */
+export function inlinePhasesLine(text: string): PhaseLines | undefined {
+  const lines = text.split(/\r?\n/);
+  let inString: Quote | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const found = inString === undefined ? inlineArray.exec(lines[i]) : null;
+    if (found) return { start: i + 1, end: i + 1, column: found[1].length + 1 };
+    inString = stringStateAfter(lines[i], inString);
+  }
+  return undefined;
+}
+
+/** Whether a multi-line string is still open after `line`, given whether one was open before it. */
+function stringStateAfter(line: string, open: Quote | undefined): Quote | undefined {
+  let state = open;
+  let at = 0;
+  while (at < line.length) {
+    if (state !== undefined) {
+      const close = line.indexOf(state, at);
+      if (close === -1) return state;
+      at = close + 3;
+      state = undefined;
       continue;
     }
-    const c = text[i];
-    if (c === '#') return undefined;
-    if ((c === '"' || c === "'") && text.startsWith(c.repeat(3), i)) {
-      open = c === '"' ? '"""' : "'''";
-      i += 3;
-    } else if (c === '"' || c === "'") {
-      // A one-line string: to its closing quote (a basic string's \" does not close it).
-      let j = i + 1;
-      while (j < text.length && text[j] !== c) j += c === '"' && text[j] === '\\' ? 2 : 1;
-      i = j + 1;
-    } else {
-      i++;
+    const char = line[at];
+    if (char === '#') return undefined;
+    if (line.startsWith('"""', at) || line.startsWith("'''", at)) {
+      state = line.slice(at, at + 3) as Quote;
+      at += 3;
+      continue;
     }
+    if (char === '"' || char === "'") {
+      // A one-line string: skip to its end (a basic string may escape its quote).
+      let end = at + 1;
+      while (end < line.length && line[end] !== char) end += char === '"' && line[end] === '\\' ? 2 : 1;
+      at = end + 1;
+      continue;
+    }
+    at++;
   }
-  return open;
+  return state;
 }

@@ -1,19 +1,39 @@
 import { describeFailure } from '../../src/index.browser.js';
+import { phaseLines } from '../../src/phase-lines.js';
 import { h, setChildren } from './dom.js';
+import { TomlEditor, type Problem } from './editor.js';
+import type { IndexedPhase } from './phase-index.js';
+import { problemsOf, severity } from './problems.js';
 import type { Workspace } from './workspace.js';
 
-/** The file list (select, add, rename, delete) and the editor of the selected file. */
-export function filesView(workspace: Workspace, notify: (message: string, kind?: 'info' | 'error') => void): { files: HTMLElement; editor: HTMLElement; render: () => void } {
-  const list = h('ul', { class: 'file-list', 'data-testid': 'file-list' });
+/** What `+ New` starts from: a workflow that checks clean, to edit from. */
+export const newFileTemplate = `# One [[phase]] per task; dependsOn: what it runs after.
+[[phase]]
+task = "extract"
+rule = "cron=0 2 * * *"
+template = "s3://bucket/raw/{yyyy}/{mm}/{dd}/"
+
+[[phase]]
+task = "load"
+dependsOn = "extract"
+retry = 2
+template = "?table=events&day={yyyy}-{mm}-{dd}"
+`;
+
+/** The file list (select, add, rename, delete) and the editor of the selected file with its problems. */
+export function filesView(workspace: Workspace, notify: (message: string, kind?: 'info' | 'error') => void, onTyping: () => void): { files: HTMLElement; editor: HTMLElement; render: () => void } {
+  const list = h('ul', { class: 'file-list', 'data-testid': 'file-list', 'aria-label': 'Workflow files' });
   const rename = h('input', { 'data-testid': 'file-rename-input', 'aria-label': 'File name', spellcheck: 'false',
     onkeydown: (event: Event) => { if ((event as KeyboardEvent).key === 'Enter') applyRename(); },
   });
-  const text = h('textarea', { class: 'editor', 'data-testid': 'editor', spellcheck: 'false', wrap: 'off', 'aria-label': 'Workflow TOML',
-    oninput: () => { if (workspace.selected !== '') workspace.edit(workspace.selected, text.value); gutterFor(text.value); },
-    onscroll: () => { gutter.scrollTop = text.scrollTop; },
+  const editor = new TomlEditor((text) => {
+    if (workspace.selected === '') return;
+    workspace.edit(workspace.selected, text);
+    onTyping();
   });
-  const gutter = h('div', { class: 'gutter', 'aria-hidden': 'true' });
   const error = h('div', { class: 'load-errors', 'data-testid': 'error', role: 'alert' });
+  const problemList = h('ul', { class: 'problem-list', 'data-testid': 'problems', 'aria-label': 'Problems in this file' });
+  const problemCount = h('span', { class: 'summary', 'data-testid': 'problem-count' });
   let shownFile: string | undefined;
 
   function applyRename(): void {
@@ -25,69 +45,110 @@ export function filesView(workspace: Workspace, notify: (message: string, kind?:
     }
   }
 
-  function gutterFor(value: string): void {
-    const lines = value.split('\n').length;
-    if (gutter.childElementCount !== lines) setChildren(gutter, ...Array.from({ length: lines }, (_, i) => h('div', {}, i + 1)));
-  }
-
-  /** Puts the caret at a line and column of the editor, as a compiler error link would. */
-  function goTo(line: number, column = 1): void {
-    const lines = text.value.split('\n');
-    const offset = lines.slice(0, line - 1).reduce((sum, l) => sum + l.length + 1, 0) + Math.max(0, column - 1);
-    text.focus();
-    text.setSelectionRange(offset, offset);
-    text.scrollTop = Math.max(0, (line - 4) * 19);
-  }
-
-  const files = h('section', { class: 'files' },
-    h('div', { class: 'section-head' }, h('h2', {}, 'Workflow files'),
-      h('button', { type: 'button', class: 'small', 'data-testid': 'file-add', onclick: () => workspace.put(workspace.freeName(), '[[phase]]\ntask = ""\nrule = ""\n') }, '+ New'),
+  const files = h('section', { class: 'files', 'aria-labelledby': 'files-heading' },
+    h('div', { class: 'section-head' }, h('h2', { id: 'files-heading' }, 'Workflow files'),
+      h('button', { type: 'button', class: 'small', 'data-testid': 'file-add', onclick: () => workspace.put(workspace.freeName(), newFileTemplate) }, '+ New'),
     ),
     list,
     h('p', { class: 'hint drop-hint' }, 'Drop .toml files anywhere on the page to add them.'),
   );
-  const editor = h('section', { class: 'editor-pane' },
+  const pane = h('section', { class: 'editor-pane', 'aria-label': 'Editor' },
     h('div', { class: 'section-head' },
       rename,
       h('button', { type: 'button', class: 'small', 'data-testid': 'file-rename', onclick: applyRename }, 'Rename'),
       h('button', { type: 'button', class: 'small danger', 'data-testid': 'file-delete', onclick: () => { const key = workspace.selected; workspace.remove(key); notify(`Deleted ${key}.`); } }, 'Delete'),
     ),
-    h('div', { class: 'code' }, gutter, text),
+    h('div', { class: 'code' }, editor.view.dom),
     error,
+    h('div', { class: 'problems-box' }, h('div', { class: 'section-head' }, h('h3', {}, 'Problems'), problemCount), problemList),
   );
 
   function render(): void {
     const failures = workspace.cache.failures();
     const failed = new Set(failures.map((f) => f.file));
-    const flagged = new Map<string, number>();
-    for (const r of workspace.cache.phases()) if (r.status !== '') flagged.set(r.filePath, (flagged.get(r.filePath) ?? 0) + 1);
-    setChildren(list, ...[...workspace.files.keys()].sort().map((key) =>
-      h('li', {},
+    setChildren(list, ...[...workspace.files.keys()].sort().map((key) => {
+      const flagged = workspace.phases.problemsIn(key);
+      return h('li', {},
         h('button', { type: 'button', class: key === workspace.selected ? 'file selected' : 'file', 'data-testid': 'file-item', 'data-file': key, 'aria-current': key === workspace.selected ? 'true' : undefined, onclick: () => workspace.select(key) },
           h('span', { class: 'name' }, key),
           failed.has(key) ? h('span', { class: 'tag problem', title: 'does not load' }, 'error') : null,
-          flagged.has(key) ? h('span', { class: 'tag warning', title: 'phases with problems' }, flagged.get(key)!) : null,
+          flagged > 0 ? h('span', { class: 'tag warning', title: 'phases with problems' }, flagged) : null,
         ),
-      ),
-    ));
+      );
+    }));
     if (workspace.files.size === 0) list.append(h('li', { class: 'empty' }, 'No files. Add one or drop .toml files here.'));
     const current = workspace.files.get(workspace.selected);
-    // Rewriting the text moves the caret: only when another file is shown or the text changed elsewhere (an import).
-    if (shownFile !== workspace.selected || (current !== undefined && current !== text.value)) {
-      text.value = current ?? '';
+    // Replacing the text moves the caret: only when another file is shown or the text changed elsewhere (an import, another tab).
+    if (shownFile !== workspace.selected || (current !== undefined && current !== editor.text)) {
+      editor.show(current ?? '', current !== undefined);
       rename.value = workspace.selected;
       shownFile = workspace.selected;
-      gutterFor(text.value);
     }
-    text.disabled = rename.disabled = current === undefined;
+    rename.disabled = current === undefined;
     setChildren(error, ...failures.map((f) =>
       h('div', { class: 'load-error' },
         h('span', { class: 'reason' }, describeFailure(f)),
         h('span', { class: 'kept' }, 'last good phases kept'),
-        f.line !== undefined ? h('button', { type: 'button', class: 'small', onclick: () => { workspace.select(f.file); goTo(f.line!, f.column); } }, 'Show') : null,
+        f.line !== undefined ? h('button', { type: 'button', class: 'small', onclick: () => { workspace.select(f.file); editor.goTo(f.line!, f.column); } }, 'Show') : null,
       ),
     ));
+    const mine = failures.find((f) => f.file === workspace.selected);
+    const problems: Problem[] = mine
+      ? [{ line: mine.line ?? 1, column: mine.column, severity: 'error', message: `${describeFailure(mine)} (the last good phases are kept)` }]
+      // The phases' lines come from the text: only meaningful when that text is what loaded.
+      : phaseProblems(editor.text, workspace.phases.file(workspace.selected));
+    editor.problems(problems);
+    problemCount.textContent = problems.length === 0 ? 'none' : `${problems.length}`;
+    setChildren(problemList, ...problems.map((p) =>
+      h('li', { class: p.severity },
+        h('button', { type: 'button', class: 'problem-link', 'data-testid': 'problem-item', 'data-line': p.line, onclick: () => editor.goTo(p.line, p.column) },
+          h('span', { class: 'where' }, `line ${p.line}${p.column === undefined ? '' : `:${p.column}`}`),
+          h('span', { class: 'what' }, p.message),
+        ),
+      ),
+    ));
+    if (problems.length === 0) problemList.append(h('li', { class: 'empty' }, current === undefined ? 'No file selected.' : 'No problems in this file.'));
   }
 
-  return { files, editor, render };
+  return { files, editor: pane, render };
+}
+
+/**
+ * Each phase's problems on that phase's lines. Phases are matched to their `[[phase]]` tables by
+ * task, so a table the loader dropped (a second phase with the same task) does not move a
+ * problem to another phase.
+ */
+function phaseProblems(text: string, records: readonly IndexedPhase[]): Problem[] {
+  const ranges = phaseLines(text);
+  const lines = text.split(/\r?\n/);
+  const taskOf = ranges.map((r) => {
+    for (let i = r.start; i < r.end; i++) {
+      const found = /^\s*task\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')/i.exec(lines[i] ?? '');
+      if (found) return found[2] ?? unescape(found[1]);
+    }
+    return undefined;
+  });
+  const used = new Set<number>();
+  const problems: Problem[] = [];
+  for (const [i, record] of records.entries()) {
+    let index = taskOf.findIndex((task, at) => task === record.task && !used.has(at));
+    if (index === -1 && !used.has(i)) index = i;
+    if (index === -1) continue;
+    used.add(index);
+    const range = ranges[index];
+    if (!range || record.status === '') continue;
+    for (const problem of problemsOf(record.status)) {
+      problems.push({ line: range.start, endLine: range.end, severity: severity({ status: problem }) === 'warning' ? 'warning' : 'error', message: `${record.task}: ${problem}` });
+    }
+  }
+  return problems.sort((a, b) => a.line - b.line);
+}
+
+/** A basic string's text, its escapes read as JSON reads them (a TOML-only escape is left as written). */
+function unescape(body: string): string {
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    return body;
+  }
 }

@@ -23,12 +23,18 @@ function notify(message: string, kind: 'info' | 'error' = 'info'): void {
 }
 
 setChildren(app, h('p', { class: 'loading' }, 'Starting SQLite…'));
+document.body.dataset.started = 'true';
 const workspace = await Workspace.open(sqlJs).catch((error: unknown) => {
   setChildren(app, h('p', { class: 'fatal', 'data-testid': 'fatal' }, `The playground could not start: ${(error as Error)?.message ?? error}`));
   throw error;
 });
 
-const files = filesView(workspace, notify);
+const saveState = h('span', { class: 'save-state', 'data-testid': 'save-state' });
+// Typing shows "Checking…" at once; the cache answers after the pause.
+const files = filesView(workspace, notify, () => {
+  saveState.dataset.state = 'pending';
+  saveState.textContent = 'Checking…';
+});
 const graph = graphView(workspace);
 const views = {
   phases: { label: 'Phases', ...phasesView(workspace) },
@@ -37,18 +43,24 @@ const views = {
 };
 type Tab = keyof typeof views;
 
-const tabs = h('div', { class: 'tabs', role: 'tablist' });
+const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Tables' });
 const panels = h('div', { class: 'panels' });
 function showTab(name: Tab): void {
   for (const [key, view] of Object.entries(views)) view.element.hidden = key !== name;
-  for (const button of tabs.querySelectorAll('button')) button.setAttribute('aria-selected', String(button.dataset.tab === name));
+  for (const button of tabs.querySelectorAll('button')) {
+    const selected = button.dataset.tab === name;
+    button.setAttribute('aria-selected', String(selected));
+    button.tabIndex = selected ? 0 : -1;
+  }
 }
 for (const [key, view] of Object.entries(views) as Array<[Tab, (typeof views)[Tab]]>) {
-  tabs.append(h('button', { type: 'button', role: 'tab', 'data-tab': key, 'data-testid': `tab-${key}`, onclick: () => showTab(key) }, view.label));
+  tabs.append(h('button', { type: 'button', role: 'tab', id: `tab-${key}`, 'aria-controls': `panel-${key}`, 'data-tab': key, 'data-testid': `tab-${key}`, onclick: () => showTab(key) }, view.label));
+  view.element.id = `panel-${key}`;
+  view.element.setAttribute('role', 'tabpanel');
+  view.element.setAttribute('aria-labelledby', `tab-${key}`);
   panels.append(view.element);
 }
 
-const saveState = h('span', { class: 'save-state', 'data-testid': 'save-state' });
 const importInput = h('input', { type: 'file', accept: '.sqlite,.db,.sqlite3,application/vnd.sqlite3', hidden: true, 'data-testid': 'import-file',
   onchange: async () => {
     const file = importInput.files?.[0];
@@ -90,6 +102,19 @@ async function addTomlFiles(list: FileList | null | undefined): Promise<void> {
   else if (addedText) notify(addedText);
 }
 
+// At phone widths one part of the page is shown at a time, picked here; wider, all of them are.
+const parts = { editor: 'Editor', graph: 'Graph', tables: 'Tables' } as const;
+type Part = keyof typeof parts;
+const layout = h('main', { class: 'layout', 'data-part': 'editor' });
+const switcher = h('nav', { class: 'part-switch', 'aria-label': 'Part of the page' },
+  ...(Object.entries(parts) as Array<[Part, string]>).map(([part, label]) =>
+    h('button', { type: 'button', 'data-testid': `part-${part}`, 'data-part': part, 'aria-pressed': String(part === 'editor'), onclick: () => showPart(part) }, label)),
+);
+function showPart(part: Part): void {
+  layout.dataset.part = part;
+  for (const button of switcher.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.dataset.part === part));
+}
+
 setChildren(app,
   h('header', { class: 'top' },
     h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '⛁'), h('h1', {}, 'workflow-cache'), h('span', { class: 'tagline' }, 'playground · check task workflows before you ship them')),
@@ -104,14 +129,16 @@ setChildren(app,
       tomlInput,
     ),
   ),
-  h('main', { class: 'layout' },
-    h('div', { class: 'left' }, files.files, files.editor),
-    h('div', { class: 'right' },
-      h('section', { class: 'card graph-card' }, h('h2', { class: 'card-title' }, 'Dependency graph'), graph.element),
-      h('section', { class: 'card tabs-card' }, tabs, panels),
-    ),
-  ),
+  switcher,
+  layout,
   notice,
+);
+setChildren(layout,
+  h('div', { class: 'left part-editor' }, files.files, files.editor),
+  h('div', { class: 'right' },
+    h('section', { class: 'card graph-card part-graph', 'aria-label': 'Dependency graph' }, graph.element),
+    h('section', { class: 'card tabs-card part-tables', 'aria-label': 'Tables' }, tabs, panels),
+  ),
 );
 
 function render(): void {
@@ -124,10 +151,15 @@ function render(): void {
 }
 
 workspace.onChange(render);
-// Typing shows "Checking…" at once; the cache answers after the pause.
-files.editor.addEventListener('input', () => {
-  saveState.dataset.state = 'pending';
-  saveState.textContent = 'Checking…';
+// A tab key in the tab list moves between tabs, as the ARIA tabs pattern has it.
+tabs.addEventListener('keydown', (event) => {
+  const order = Object.keys(views) as Tab[];
+  const at = order.findIndex((key) => tabs.querySelector(`[data-tab="${key}"]`)?.getAttribute('aria-selected') === 'true');
+  const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+  if (step === 0) return;
+  const next = order[(at + step + order.length) % order.length];
+  showTab(next);
+  tabs.querySelector<HTMLButtonElement>(`[data-tab="${next}"]`)?.focus();
 });
 document.addEventListener('dragover', (event) => event.preventDefault());
 document.addEventListener('drop', (event) => {

@@ -1,83 +1,109 @@
 import type { PhaseRecord } from '../../src/index.browser.js';
-import { h, setChildren } from './dom.js';
+import { h } from './dom.js';
+import type { IndexedPhase } from './phase-index.js';
 import { problemsOf, severity } from './problems.js';
+import { VirtualTable, type Column } from './virtual-table.js';
 import type { Workspace } from './workspace.js';
 
-type Column = { key: keyof PhaseRecord; label: string };
+interface Field {
+  key: keyof PhaseRecord;
+  label: string;
+  width: string;
+  className?: string;
+}
 
-const columns: Column[] = [
-  { key: 'filePath', label: 'File' },
-  { key: 'task', label: 'Task' },
-  { key: 'dependsOn', label: 'Depends on' },
-  { key: 'rule', label: 'Rule' },
-  { key: 'retry', label: 'Retry' },
-  { key: 'template', label: 'Template' },
-  { key: 'status', label: 'Status' },
+// Task first and kept in view, status beside it: the two a reader needs when the table scrolls sideways.
+const fields: Field[] = [
+  { key: 'task', label: 'Task', width: 'minmax(6.5rem, 1.2fr)', className: 'name' },
+  { key: 'status', label: 'Status', width: 'minmax(10rem, 2fr)', className: 'status' },
+  { key: 'filePath', label: 'File', width: 'minmax(6.5rem, 1fr)', className: 'name' },
+  { key: 'dependsOn', label: 'Depends on', width: 'minmax(6rem, 1fr)', className: 'name' },
+  { key: 'rule', label: 'Rule', width: 'minmax(6.5rem, 1fr)', className: 'mono' },
+  { key: 'retry', label: 'Retry', width: '4.2rem', className: 'num' },
+  { key: 'template', label: 'Template', width: 'minmax(7rem, 1.5fr)', className: 'mono' },
 ];
 
-/** The phases of the selected file or of all files: sortable, filterable, problems highlighted. */
+/** Where the scope ("Selected file" or "All files") is kept across reloads. */
+const scopeKey = 'playground-phases-scope';
+
+/** The phases of the selected file or of all files: sortable, filterable, problems highlighted, any number of them. */
 export function phasesView(workspace: Workspace): { element: HTMLElement; render: () => void } {
   let sortKey: keyof PhaseRecord | undefined;
   let ascending = true;
-  const scope = h('select', { 'data-testid': 'phases-scope', 'aria-label': 'Which phases', onchange: () => render() },
+  const scope = h('select', { 'data-testid': 'phases-scope', 'aria-label': 'Which phases', onchange: () => { localStorage.setItem(scopeKey, scope.value); fresh(); } },
     h('option', { value: 'file' }, 'Selected file'),
     h('option', { value: 'all' }, 'All files'),
   );
-  const filter = h('input', { type: 'search', placeholder: 'Filter by any text…', 'data-testid': 'phases-filter', 'aria-label': 'Filter phases', oninput: () => render() });
-  const onlyProblems = h('input', { type: 'checkbox', 'data-testid': 'phases-problems', onchange: () => render() });
-  const summary = h('span', { class: 'summary', 'data-testid': 'phases-summary' });
-  const head = h('tr');
-  const body = h('tbody');
-  const table = h('table', { class: 'grid phases', 'data-testid': 'phases-table' }, h('thead', {}, head), body);
-  const empty = h('p', { class: 'empty' });
-  const element = h('div', { class: 'panel-body' },
+  scope.value = localStorage.getItem(scopeKey) === 'all' ? 'all' : 'file';
+  const filter = h('input', { type: 'search', placeholder: 'Filter by any text…', 'data-testid': 'phases-filter', 'aria-label': 'Filter phases', oninput: () => fresh() });
+  const onlyProblems = h('input', { type: 'checkbox', 'data-testid': 'phases-problems', onchange: () => fresh() });
+  const summary = h('span', { class: 'summary', 'data-testid': 'phases-summary', 'aria-live': 'polite' });
+  const table = new VirtualTable<IndexedPhase>({
+    label: 'Phases',
+    testId: 'phases-table',
+    key: (r) => r.key,
+    rowClass: (r) => severity(r),
+  });
+  const empty = h('p', { class: 'empty', 'data-testid': 'phases-empty' });
+  const element = h('div', { class: 'panel-body phases-panel' },
     h('div', { class: 'toolbar' }, scope, filter, h('label', { class: 'check' }, onlyProblems, 'Has problems'), summary),
-    h('div', { class: 'table-wrap' }, table, empty),
+    table.element,
+    empty,
   );
 
+  /** A new sort or filter: the rows from the top. */
+  function fresh(): void {
+    render();
+    table.toTop();
+  }
+
   function render(): void {
+    const index = workspace.phases;
     const all = scope.value === 'all';
-    const records = workspace.selected === '' && !all ? [] : workspace.cache.phases(all ? undefined : workspace.selected);
+    const records = all ? index.all() : index.file(workspace.selected);
+    const sorted = sortKey === undefined ? records : all ? index.sortedBy(sortKey) : sortFile(records, sortKey);
     const needle = filter.value.trim().toLowerCase();
-    let shown = records.filter((r) => (!onlyProblems.checked || r.status !== '') && (needle === '' || columns.some((c) => String(r[c.key]).toLowerCase().includes(needle))));
-    if (sortKey) {
-      const key = sortKey;
-      shown = [...shown].sort((a, b) => compare(a[key], b[key]) * (ascending ? 1 : -1));
-    }
-    const visible = columns.filter((c) => all || c.key !== 'filePath');
-    setChildren(head, ...visible.map((c) => h('th', { scope: 'col', 'aria-sort': sortKey === c.key ? (ascending ? 'ascending' : 'descending') : undefined },
-      h('button', { type: 'button', class: 'sort', 'data-testid': `sort-${c.key}`, onclick: () => sortBy(c.key) }, c.label, h('span', { class: 'arrow' }, sortKey === c.key ? (ascending ? '▲' : '▼') : '')),
-    )));
-    setChildren(body, ...shown.map((r) => row(r, visible)));
-    const flagged = records.filter((r) => r.status !== '').length;
-    summary.textContent = `${shown.length} of ${records.length} phases · ${flagged} with problems`;
-    empty.textContent = shown.length > 0 ? '' : records.length === 0 ? 'No phases yet: add [[phase]] tables to the file.' : 'No phase matches the filter.';
+    let shown = needle === '' && !onlyProblems.checked ? sorted : sorted.filter((r) => (!onlyProblems.checked || r.status !== '') && (needle === '' || r.haystack.includes(needle)));
+    if (!ascending) shown = [...shown].reverse();
+    const visible = fields.filter((f) => all || f.key !== 'filePath');
+    table.show(visible.map((f) => column(f)), shown);
+    const total = all ? index.total : records.length;
+    const flagged = all ? index.problems : index.problemsIn(workspace.selected);
+    const reading = all && index.loading ? ` (reading: ${index.loaded.toLocaleString('en')} of ${total.toLocaleString('en')} so far)` : '';
+    summary.textContent = `${shown.length.toLocaleString('en')} of ${total.toLocaleString('en')} phases · ${flagged.toLocaleString('en')} with problems${reading}`;
+    empty.textContent = shown.length > 0 ? '' : records.length === 0 ? (all && index.loading ? 'Reading phases…' : 'No phases yet: add [[phase]] tables to the file.') : 'No phase matches the filter.';
+  }
+
+  function column(f: Field): Column<IndexedPhase> {
+    return {
+      id: f.key,
+      width: f.width,
+      className: f.className,
+      sticky: f.key === 'task',
+      sort: sortKey === f.key ? (ascending ? 'ascending' : 'descending') : undefined,
+      header: () => h('button', { type: 'button', class: 'sort', 'data-testid': `sort-${f.key}`, onclick: () => sortBy(f.key) }, f.label, h('span', { class: 'arrow', 'aria-hidden': 'true' }, sortKey === f.key ? (ascending ? '▲' : '▼') : '')),
+      cell: (r) => {
+        if (f.key !== 'status') return String(r[f.key]);
+        const problems = problemsOf(r.status);
+        return problems.length === 0 ? h('span', { class: 'ok-mark' }, 'ok') : h('ul', {}, ...problems.map((p) => h('li', {}, p)));
+      },
+    };
   }
 
   function sortBy(key: keyof PhaseRecord): void {
     ascending = sortKey === key ? !ascending : true;
     sortKey = key;
-    render();
+    fresh();
   }
 
   return { element, render };
 }
 
-function row(r: PhaseRecord, visible: Column[]): HTMLTableRowElement {
-  return h('tr', { class: severity(r) },
-    ...visible.map((c) => {
-      if (c.key === 'status') {
-        const problems = problemsOf(r.status);
-        return h('td', { class: 'status' }, problems.length === 0 ? h('span', { class: 'ok-mark' }, 'ok') : h('ul', {}, ...problems.map((p) => h('li', {}, p))));
-      }
-      return h('td', { class: cellClass[c.key] }, String(r[c.key]));
-    }),
-  );
-}
-
-const cellClass: Partial<Record<keyof PhaseRecord, string>> = { filePath: 'name', task: 'name', dependsOn: 'name', retry: 'num', rule: 'mono', template: 'mono' };
-
-function compare(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b));
+/** One file's phases sorted by a column, stable: a few hundred at most. */
+function sortFile(records: IndexedPhase[], key: keyof PhaseRecord): IndexedPhase[] {
+  return records.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => {
+    const x = a[key];
+    const y = b[key];
+    return (typeof x === 'number' && typeof y === 'number' ? x - y : x < y ? -1 : x > y ? 1 : 0) || i - j;
+  }).map(([r]) => r);
 }

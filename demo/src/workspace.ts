@@ -8,7 +8,9 @@ import {
   type WorkflowCacheError,
 } from '../../src/index.browser.js';
 import { checkFileKey, unsafeKeyReason, UnsafeFileKeyError } from '../../src/safe-key.js';
+import { PhaseIndex } from './phase-index.js';
 import { starterFiles } from './starter.js';
+import { mergeTexts } from './tab-sync.js';
 
 /** The IndexedDB keys: the database image (the library's) and the workflow texts (ours). */
 export const databaseKey = 'playground-db';
@@ -21,7 +23,13 @@ const REFRESH_DELAY_MS = 300;
 interface SavedFiles {
   files: Record<string, string>;
   selected: string;
+  /** One more at every write, by any tab: a tab that finds another number than its own merges. */
+  generation?: number;
 }
+
+/** The Web Lock held while a tab reads, merges and writes the texts; the channel that says they changed. */
+const lockName = 'playground-files';
+const channelName = 'playground-files';
 
 /** Whether what is on screen is in IndexedDB yet. */
 export type SaveState = 'saved' | 'pending' | 'error';
@@ -30,6 +38,11 @@ export type SaveState = 'saved' | 'pending' | 'error';
  * The workflow files being edited and the cache that checks them. Texts live in a MemorySource
  * (what the cache reads, as it would read a folder) and in IndexedDB (so a reload finds them);
  * the cache keeps its database in IndexedDB through IndexedDBStorage.
+ *
+ * Several tabs may be open: each writes the texts under a Web Lock, after reading them, and
+ * merges when another tab wrote since its last read ({@link mergeTexts}); it then tells the
+ * others on a BroadcastChannel, and they take the new texts in. The database image is only a
+ * quick start: whichever tab saves it last, the next open re-checks it against the texts.
  */
 export class Workspace {
   readonly files = new Map<string, string>();
@@ -43,6 +56,12 @@ export class Workspace {
   readonly #listeners: Array<() => void> = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pending: Promise<void> = Promise.resolve();
+  /** Every phase, read once and then file by file as files change. */
+  readonly phases = new PhaseIndex();
+  /** The texts as the store held them when this tab last read or wrote it, and that write's number. */
+  #base = new Map<string, string>();
+  #generation = 0;
+  readonly #channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(channelName) : undefined;
 
   private constructor(sqlJs: SqlJsConfig) {
     this.#sqlJs = sqlJs;
@@ -53,6 +72,7 @@ export class Workspace {
     const workspace = new Workspace(sqlJs);
     const saved = (await get(filesKey)) as SavedFiles | undefined;
     workspace.#fill(saved?.files ?? starterFiles, saved?.selected);
+    if (saved) workspace.#based(saved);
     // Kept from a session before keys were checked: shown, so the user can rename them.
     for (const key of workspace.files.keys()) {
       const reason = unsafeKeyReason(key);
@@ -60,6 +80,9 @@ export class Workspace {
     }
     await workspace.#openCache();
     if (!saved) await workspace.#saveFiles();
+    workspace.#channel?.addEventListener('message', () => {
+      workspace.#pending = workspace.#pending.then(() => workspace.#refresh());
+    });
     return workspace;
   }
 
@@ -74,11 +97,9 @@ export class Workspace {
 
   select(key: string): void {
     this.selected = key;
-    // Only which file is open: a failure to keep it is worth a notice, not an error page.
-    this.#saveFiles().catch((error: unknown) => {
-      this.warnings.push(`could not keep the open file in this browser: ${error instanceof Error ? error.message : String(error)}`);
-      this.#emit();
-    });
+    // Keeping which file is open writes the texts too: through the refresh, which takes in
+    // what another tab changed meanwhile.
+    this.#pending = this.#pending.then(() => this.#refresh());
     this.#emit();
   }
 
@@ -151,7 +172,11 @@ export class Workspace {
     await this.#cache.close();
     await new IndexedDBStorage(databaseKey).save(image);
     this.#fill(files, undefined);
-    await this.#saveFiles();
+    // An import replaces every file, in every tab: written as it is, not merged.
+    await withLock(async () => {
+      const stored = (await get(filesKey)) as SavedFiles | undefined;
+      await this.#write(this.files, (stored?.generation ?? 0) + 1);
+    });
     await this.#openCache();
     this.#emit();
   }
@@ -177,6 +202,8 @@ export class Workspace {
         if (!(warning instanceof RefreshError)) this.warnings.push(warning.message);
       },
     });
+    // Read in chunks, painting between them: "All files" fills in while the page is usable.
+    void this.phases.reload(this.#cache, () => this.#emit());
   }
 
   #schedule(): void {
@@ -192,10 +219,11 @@ export class Workspace {
     let saved = true;
     try {
       await this.#saveFiles();
-      await this.#cache.refresh();
+      this.phases.update(this.#cache, await this.#cache.refresh());
     } catch (error) {
       // A RefreshError is the normal outcome of a typo: the failures are in cache.failures().
-      if (!(error instanceof RefreshError)) {
+      if (error instanceof RefreshError) this.phases.update(this.#cache, error.changed);
+      else {
         saved = false;
         this.warnings.push(error instanceof Error ? error.message : String(error));
       }
@@ -204,12 +232,57 @@ export class Workspace {
     this.#emit();
   }
 
+  /**
+   * Writes this tab's texts, merged with what other tabs wrote since this one last read them,
+   * and takes their edits in (into the source: the refresh that follows checks them).
+   */
   async #saveFiles(): Promise<void> {
-    const saved: SavedFiles = { files: Object.fromEntries(this.files), selected: this.selected };
+    await withLock(async () => {
+      const stored = (await get(filesKey)) as SavedFiles | undefined;
+      const generation = stored?.generation ?? 0;
+      if (stored === undefined || generation === this.#generation) {
+        await this.#write(this.files, generation + 1);
+        return;
+      }
+      const merged = mergeTexts(this.#base, this.files, new Map(Object.entries(stored.files)));
+      for (const key of merged.fromOthers) {
+        const text = merged.files.get(key);
+        if (text === undefined) {
+          this.files.delete(key);
+          this.#source.delete(key);
+        } else {
+          this.files.set(key, text);
+          this.#source.set(key, text);
+        }
+      }
+      for (const { key, copy } of merged.conflicts) {
+        this.warnings.push(`${key} was changed in another tab too: its text there is kept as ${key}, the text of this tab as ${copy}`);
+      }
+      if (!this.files.has(this.selected)) this.selected = [...this.files.keys()].sort()[0] ?? '';
+      if (merged.local) await this.#write(merged.files, generation + 1);
+      else this.#based(stored);
+    });
+  }
+
+  /** Writes texts as the store's new state, numbered `generation`, and tells the other tabs. */
+  async #write(files: ReadonlyMap<string, string>, generation: number): Promise<void> {
+    const saved: SavedFiles = { files: Object.fromEntries(files), selected: this.selected, generation };
     await set(filesKey, saved);
+    this.#based(saved);
+    this.#channel?.postMessage({ generation });
+  }
+
+  #based(saved: SavedFiles): void {
+    this.#base = new Map(Object.entries(saved.files));
+    this.#generation = saved.generation ?? 0;
   }
 
   #emit(): void {
     for (const listener of this.#listeners) listener();
   }
+}
+
+/** Runs `task` holding the texts' Web Lock, so that no other tab writes between its read and its write. */
+function withLock<T>(task: () => Promise<T>): Promise<T> {
+  return typeof navigator.locks?.request === 'function' ? navigator.locks.request(lockName, task) : task();
 }

@@ -1,7 +1,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { WorkflowCache } from '../cache.js';
 import { SourceChangedError } from '../errors.js';
-import { phaseLines, type PhaseLine } from '../phase-lines.js';
+import { inlinePhasesLine, phaseLines } from '../phase-lines.js';
 
 /** What a problem is about, for reports that sort by kind (SARIF rules). */
 export type FindingKind = 'phase-problem' | 'load-failure' | 'no-workflow-files';
@@ -33,7 +33,7 @@ export async function findingsOf(cache: WorkflowCache, path: string): Promise<Fi
   const rows = cache.query(
     "SELECT file_path, position, task, status FROM workflow_phases WHERE status != '' ORDER BY file_path, position",
   ) as unknown as ProblemRow[];
-  const linesOf = new Map<string, (position: number) => PhaseLine | undefined>();
+  const linesOf = new Map<string, (position: number) => { line: number; column: number } | undefined>();
   const findings: Finding[] = [];
   for (const row of rows) {
     if (!linesOf.has(row.file_path)) linesOf.set(row.file_path, await phaseLinesOf(cache, row.file_path));
@@ -53,12 +53,19 @@ export async function findingsOf(cache: WorkflowCache, path: string): Promise<Fi
 }
 
 /** The lines of a file's phases from the text it was loaded from; none when it changed since, or cannot be read. */
-async function phaseLinesOf(cache: WorkflowCache, key: string): Promise<(position: number) => PhaseLine | undefined> {
+async function phaseLinesOf(cache: WorkflowCache, key: string): Promise<(position: number) => { line: number; column: number } | undefined> {
   const bytes = await cache.loadedSource(key).catch((error: unknown) => {
     if (error instanceof SourceChangedError) return undefined;
     throw error;
   });
-  return bytes === undefined ? () => undefined : phaseLines(new TextDecoder().decode(bytes));
+  if (bytes === undefined) return () => undefined;
+  const text = new TextDecoder().decode(bytes);
+  const ranges = phaseLines(text);
+  const inline = ranges.length === 0 ? inlinePhasesLine(text) : undefined;
+  return (position) => {
+    const at = ranges[position] ?? inline;
+    return at && { line: at.start, column: at.column };
+  };
 }
 
 /**
