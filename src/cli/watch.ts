@@ -3,7 +3,9 @@ import type { WorkflowCache } from '../cache.js';
 import { describeFailure, WorkflowPathError } from '../errors.js';
 import { watchWorkflows, type Reload, type WorkflowWatcher } from '../watch.js';
 import type { Finish } from './finish.js';
+import { fileFilterOf, ignoreOption, includeOption, type FilterFlags } from './file-filter-options.js';
 import { openWorkflows } from './open.js';
+import { clearProgress } from './progress.js';
 import { printable } from './printable.js';
 import { formatProblems, problemsOf, summarize } from './report.js';
 import { untilStopped } from './until-stopped.js';
@@ -15,8 +17,10 @@ export function watchCommand(finish: Finish): Command {
     .argument('<path>', 'workflow file or folder (read recursively)')
     .option('--db <file>', 'database file to keep them in (default: memory only)')
     .option('--poll', 'poll instead of using file events (for network drives)')
-    .option('--interval <ms>', 'time between polls', wholeNumber('--interval'), 1000)
-    .action(async (path: string, options: { db?: string; poll?: boolean; interval: number }) => {
+    .option('--interval <ms>', 'time between polls (a bucket is always polled)', wholeNumber('--interval'), 1000)
+    .addOption(ignoreOption())
+    .addOption(includeOption())
+    .action(async (path: string, options: { db?: string; poll?: boolean; interval: number } & FilterFlags) => {
       // Held from before the open: a signal or a fatal error at any point still closes the
       // cache, so the database's lock is never left behind.
       const stopping = untilStopped();
@@ -29,8 +33,8 @@ export function watchCommand(finish: Finish): Command {
     });
 }
 
-async function watchUntilStopped(path: string, options: { db?: string; poll?: boolean; interval: number }, stopped: Promise<Error | undefined>): Promise<void> {
-  const cache = await openWorkflows(path, options.db);
+async function watchUntilStopped(path: string, options: { db?: string; poll?: boolean; interval: number } & FilterFlags, stopped: Promise<Error | undefined>): Promise<void> {
+  const cache = await openWorkflows(path, options.db, fileFilterOf(options));
   let watcher: WorkflowWatcher | undefined;
   let fatal: unknown;
   try {
@@ -61,6 +65,8 @@ function report(cache: WorkflowCache, watcher: WorkflowWatcher, path: string): v
   );
   for (const line of formatProblems(start)) out(line);
   watcher.onReload((reload: Reload) => {
+    // A refresh's progress line is cleared first, so the reload line starts on a clean line.
+    clearProgress();
     // Counts from the database, problems of the reloaded files only: no pass over every phase.
     const now = cache.stats();
     const reloaded = reload.changed.filter((k) => !k.startsWith('-')).flatMap((k) => cache.phases(k));
@@ -72,6 +78,7 @@ function report(cache: WorkflowCache, watcher: WorkflowWatcher, path: string): v
     for (const f of reload.failures) out(`  failed: ${printable(describeFailure(f))}`);
   });
   watcher.onError((error) => {
+    clearProgress();
     // A vanished folder or file is not the end: its phases are kept and the watcher waits for it.
     const waiting = error instanceof WorkflowPathError ? '; its phases are kept, waiting for it to come back' : '';
     out(`${time()} error: ${printable(message(error))}${waiting}`);

@@ -11,7 +11,7 @@ const pipeline = `[[phase]]
 task = "extract:daily"
 rule = "cron=0 0 2 * * *"
 
-[[Phase]]
+[[phase]]
 task = "clean"
 dependsOn = "extract:daily"
 retry = 25
@@ -32,7 +32,7 @@ describe.each(screens)('on a $name ($width x $height)', (screen) => {
       'line 10load: parent task not found: nowhere',
     ]);
     // Underlined from the phase's header to its last line, marked in the gutter at the header.
-    await expect(page.locator('.cm-lintRange-warning').allTextContents()).resolves.toEqual(['[[Phase]]', 'task = "clean"', 'dependsOn = "extract:daily"', 'retry = 25']);
+    await expect(page.locator('.cm-lintRange-warning').allTextContents()).resolves.toEqual(['[[phase]]', 'task = "clean"', 'dependsOn = "extract:daily"', 'retry = 25']);
     await expect(page.locator('.cm-lintRange-error').allTextContents()).resolves.toEqual(['[[phase]]', 'task = "load"', 'dependsOn = "nowhere"']);
     await expect(page.locator('.cm-gutter-lint .cm-gutterElement:has(.cm-lint-marker-warning)').count()).resolves.toBe(1);
     await expect(page.locator('.cm-gutter-lint .cm-gutterElement:has(.cm-lint-marker-error)').count()).resolves.toBe(1);
