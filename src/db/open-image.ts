@@ -2,6 +2,7 @@ import { SchemaVersionError } from '../errors.js';
 import type { Database, Engine } from './engine.js';
 import { APPLICATION_ID, indexes, migrations, SCHEMA_VERSION } from './schema.js';
 import { readSchema, schemaDifferences, type ExpectedSchema } from './schema-check.js';
+import { messageOf } from '../message-of.js';
 
 /** A saved image that cannot be used, and why; the caller keeps it aside and starts afresh. */
 export class UnusableImage {
@@ -52,7 +53,7 @@ export function openImage(engine: Engine, image: Uint8Array, where: string): Dat
   } catch (error) {
     db?.close();
     if (error instanceof SchemaVersionError) throw error;
-    return new UnusableImage(`not a usable SQLite database (${error instanceof Error ? error.message : String(error)})`);
+    return new UnusableImage(`not a usable SQLite database (${messageOf(error)})`);
   }
 }
 

@@ -1,6 +1,7 @@
 import initSqlJs from 'sql.js';
 import { EngineLoadError } from '../errors.js';
 import type { Database, Engine, FirstStatement, SqlValue, Statement, WasmConfig } from './engine.js';
+import { messageOf } from '../message-of.js';
 
 /** @deprecated the same as {@link WasmConfig}, under its former name. */
 export type SqlJsConfig = WasmConfig;
@@ -27,7 +28,7 @@ export function loadSqlJs(config: WasmConfig = {}): Promise<Engine> {
       loaded = undefined;
       const where = config.wasmBinary ? 'the wasmBinary given' : (config.locateFile?.('sql-wasm.wasm') ?? "sql.js's own wasm file");
       throw new SqlJsLoadError(
-        `cannot start SQLite (sql.js wasm, from ${where}): ${cause instanceof Error ? cause.message : String(cause)}; ` +
+        `cannot start SQLite (sql.js wasm, from ${where}): ${messageOf(cause)}; ` +
           'pass its location as the sqlJs.locateFile option',
         { cause },
       );

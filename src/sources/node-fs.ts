@@ -6,6 +6,7 @@ import { FileFilter, IGNORE_FILE, ignoreFilePatterns, type FileFilterOptions } f
 import { refusedByGo } from './go-path.js';
 import { gunzipLimited, readRegularFile } from './node-read.js';
 import { DEFAULT_MAX_FILE_SIZE, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
+import { messageOf } from '../message-of.js';
 
 /** An ignore file larger than this is not one a person wrote: it fails rather than being read whole. */
 const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
@@ -171,5 +172,5 @@ function describe(error: unknown): string {
   if (code === 'ENOENT') return 'does not exist';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ELOOP') return 'a link that leads to itself';
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }
