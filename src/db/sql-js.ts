@@ -7,7 +7,9 @@ import { messageOf } from '../message-of.js';
 export type SqlJsConfig = WasmConfig;
 
 /** sql.js, the SQLite build compiled to WASM that the cache runs on, could not be fetched or started. */
-export class SqlJsLoadError extends EngineLoadError {}
+export class SqlJsLoadError extends EngineLoadError {
+  override readonly name = 'SqlJsLoadError';
+}
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
 type SqlJsDatabase = InstanceType<SqlJs['Database']>;
