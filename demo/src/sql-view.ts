@@ -8,7 +8,7 @@ interface Preset {
   sql: (file: string) => string;
 }
 
-/** The plan's example queries, with the selected file filled in where they name one. */
+/** The schema's example queries, with the selected file filled in where they name one. */
 const presets: Preset[] = [
   { label: 'Phases of this file', sql: (f) => `SELECT task, depends_on, rule, status\nFROM workflow_phases\nWHERE file_path = ${literal(f)};` },
   { label: 'Phases with problems', sql: () => `SELECT file_path, task, status\nFROM workflow_phases\nWHERE status IS NOT NULL AND status != '';` },
@@ -29,7 +29,7 @@ export const PAGE_ROWS = 1000;
 type Row = Record<string, unknown>;
 
 /**
- * Read-only SQL against a copy of the cache's database, with the plan's queries one click away.
+ * Read-only SQL against a copy of the cache's database, with the schema's example queries one click away.
  * Results come a page at a time, with the total counted: the query is run as
  * `SELECT * FROM (query) LIMIT … OFFSET …` and `SELECT count(*) FROM (query)`, each by
  * `queryIsolated()` within its limits, so 150,000 rows cost one page of them.
