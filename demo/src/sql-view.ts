@@ -2,6 +2,7 @@ import { QueryMemoryError, QueryResultSizeError, QueryTimeoutError } from '../..
 import { h } from './dom.js';
 import { VirtualTable } from './virtual-table.js';
 import type { Workspace } from './workspace.js';
+import { messageOf } from '../../src/message-of.js';
 
 interface Preset {
   label: string;
@@ -78,7 +79,7 @@ export function sqlView(workspace: Workspace): { element: HTMLElement; render: (
       if (mine !== latest) return;
       // The rows are there; only their number is unknown (counting them took too long).
       total = undefined;
-      count.title = e instanceof Error ? e.message : String(e);
+      count.title = messageOf(e);
     }
     showCount();
   }
@@ -103,7 +104,7 @@ export function sqlView(workspace: Workspace): { element: HTMLElement; render: (
         rows = whole.slice(offset, offset + PAGE_ROWS);
       } catch (e) {
         if (mine !== latest) return false;
-        error.textContent = e instanceof Error ? e.message : String(e);
+        error.textContent = messageOf(e);
         table.element.hidden = true;
         empty.textContent = '';
         pager.hidden = true;
