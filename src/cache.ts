@@ -224,9 +224,9 @@ export class WorkflowCache {
     return runIsolated(() => platform.startQueryThread(this.#wasm), () => store.export(), sql, params, limits);
   }
 
-  /** Every phase with its file and status, or those of one file; files in key order. */
-  phases(file?: string): PhaseRecord[] {
-    return this.#open('phases').phases(file);
+  /** Every phase with its file key and status, or those of file `key`; files in key order. */
+  phases(key?: string): PhaseRecord[] {
+    return this.#open('phases').phases(key);
   }
 
   /** Every loaded file with its md5 and its counts of phases and problems, in key order. */
@@ -240,14 +240,14 @@ export class WorkflowCache {
   }
 
   /**
-   * A file's bytes as last loaded, read from the workflows: `undefined` for a file not loaded.
+   * The bytes of file `key` as last loaded, read from the workflows: `undefined` for a file not loaded.
    * @throws {SourceChangedError} when the file changed since (its md5 differs): refresh first
    */
-  async loadedSource(file: string): Promise<Uint8Array | undefined> {
-    const state = this.#open('loadedSource').fileState(String(file));
+  async loadedSource(key: string): Promise<Uint8Array | undefined> {
+    const state = this.#open('loadedSource').fileState(String(key));
     if (!state) return undefined;
-    const bytes = await this.#source.read(String(file)).catch(() => undefined);
-    if (bytes === undefined || this.#md5(bytes) !== state.hash) throw new SourceChangedError(String(file));
+    const bytes = await this.#source.read(String(key)).catch(() => undefined);
+    if (bytes === undefined || this.#md5(bytes) !== state.hash) throw new SourceChangedError(String(key));
     return bytes;
   }
 
@@ -256,9 +256,9 @@ export class WorkflowCache {
     return this.#open('failures').failures();
   }
 
-  /** Every version of a file the database knows, oldest first, the current one last; `[]` for an unknown file. */
-  history(file: string): WorkflowVersion[] {
-    return this.#open('history').history(String(file));
+  /** Every version of file `key` the database knows, oldest first, the current one last; `[]` for an unknown file. */
+  history(key: string): WorkflowVersion[] {
+    return this.#open('history').history(String(key));
   }
 
   /** Counts of files, phases and problems, the database size, and latency percentiles per operation since open. */

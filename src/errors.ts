@@ -1,8 +1,11 @@
 /** The base class of every error this library throws on purpose. */
 export class WorkflowCacheError extends Error {
+  // Every class names itself in a literal, which minifying its class name leaves as it is. A
+  // class that others extend types it `string`, so theirs can differ.
+  override readonly name: string = 'WorkflowCacheError';
+
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
@@ -16,6 +19,7 @@ export interface LoadFailure {
 
 /** A workflow file could not be loaded: unreadable, not TOML, or a value of the wrong type. */
 export class WorkflowLoadError extends WorkflowCacheError implements LoadFailure {
+  override readonly name = 'WorkflowLoadError';
   readonly file: string;
   readonly reason: string;
   readonly line?: number;
@@ -41,6 +45,7 @@ export function describeFailure(f: LoadFailure): string {
  * `refresh()` would have resolved them; the failing files keep their last good phases.
  */
 export class RefreshError extends WorkflowCacheError {
+  override readonly name = 'RefreshError';
   readonly failures: readonly WorkflowLoadError[];
   readonly changed: readonly string[];
 
@@ -59,6 +64,7 @@ export class RefreshError extends WorkflowCacheError {
 
 /** The workflows path given to `open` does not exist or cannot be read. */
 export class WorkflowPathError extends WorkflowCacheError {
+  override readonly name = 'WorkflowPathError';
   readonly path: string;
 
   constructor(path: string, reason: string, options?: ErrorOptions) {
@@ -69,6 +75,8 @@ export class WorkflowPathError extends WorkflowCacheError {
 
 /** The cache was used after `close()`. */
 export class CacheClosedError extends WorkflowCacheError {
+  override readonly name = 'CacheClosedError';
+
   constructor(method: string) {
     super(`WorkflowCache.${method}() called after close(); open a new cache`);
   }
@@ -86,10 +94,13 @@ export class SourceChangedError extends WorkflowCacheError {
 }
 
 /** `query()` was given SQL that would change the database, or SQL that SQLite rejects. */
-export class QueryError extends WorkflowCacheError {}
+export class QueryError extends WorkflowCacheError {
+  override readonly name: string = 'QueryError';
+}
 
 /** `queryIsolated()` stopped a statement that ran past its time limit. */
 export class QueryTimeoutError extends QueryError {
+  override readonly name = 'QueryTimeoutError';
   readonly timeoutMs: number;
 
   constructor(timeoutMs: number) {
@@ -100,6 +111,7 @@ export class QueryTimeoutError extends QueryError {
 
 /** `queryIsolated()` stopped a statement that returned more rows than its limit. */
 export class QueryRowLimitError extends QueryError {
+  override readonly name = 'QueryRowLimitError';
   readonly maxRows: number;
 
   constructor(maxRows: number) {
@@ -110,6 +122,7 @@ export class QueryRowLimitError extends QueryError {
 
 /** `queryIsolated()` stopped a statement whose rows came to more bytes than its limit. */
 export class QueryResultSizeError extends QueryError {
+  override readonly name = 'QueryResultSizeError';
   readonly maxBytes: number;
 
   constructor(maxBytes: number) {
@@ -120,6 +133,7 @@ export class QueryResultSizeError extends QueryError {
 
 /** `queryIsolated()` stopped a statement that needed more memory than its limit. */
 export class QueryMemoryError extends QueryError {
+  override readonly name = 'QueryMemoryError';
   readonly maxMemoryBytes: number;
 
   constructor(maxMemoryBytes: number, options?: ErrorOptions) {
@@ -130,6 +144,7 @@ export class QueryMemoryError extends QueryError {
 
 /** The database was written by a newer version of this library; it is left as it is. */
 export class SchemaVersionError extends WorkflowCacheError {
+  override readonly name = 'SchemaVersionError';
   readonly found: number;
   readonly supported: number;
 
@@ -145,6 +160,7 @@ export class SchemaVersionError extends WorkflowCacheError {
 
 /** A saved database could not be used; it was kept aside (when the storage can) and rebuilt. */
 export class UnusableDatabaseWarning extends WorkflowCacheError {
+  override readonly name = 'UnusableDatabaseWarning';
   readonly location: string;
   readonly reason: string;
   /** Where the unusable image now is, when the storage could move it. */
@@ -168,6 +184,7 @@ export class UnusableDatabaseWarning extends WorkflowCacheError {
  * or damaged); the rest of the cache still answers.
  */
 export class DatabaseContentError extends WorkflowCacheError {
+  override readonly name = 'DatabaseContentError';
   /** The workflow file whose stored data could not be read. */
   readonly file: string;
 
@@ -178,10 +195,13 @@ export class DatabaseContentError extends WorkflowCacheError {
 }
 
 /** The storage adapter failed to load or save the database image. */
-export class StorageError extends WorkflowCacheError {}
+export class StorageError extends WorkflowCacheError {
+  override readonly name = 'StorageError';
+}
 
 /** Another cache, in this process or another, has the database open for writing. */
 export class DatabaseLockedError extends WorkflowCacheError {
+  override readonly name = 'DatabaseLockedError';
   readonly location: string;
   /** The process that holds the lock, as its lock file names it. */
   readonly pid?: number;
@@ -201,4 +221,6 @@ export class DatabaseLockedError extends WorkflowCacheError {
 }
 
 /** The SQLite engine (compiled to WASM) could not be fetched or started. */
-export class EngineLoadError extends WorkflowCacheError {}
+export class EngineLoadError extends WorkflowCacheError {
+  override readonly name: string = 'EngineLoadError';
+}

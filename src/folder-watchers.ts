@@ -18,9 +18,10 @@ interface Watched {
  * File events for a workflows path from plain, non-recursive `fs.watch` watchers, one per folder
  * (a folder's watcher already reports the files in it), kept in step with the tree by
  * {@link sync}. Node 20's recursive watch on Linux is JavaScript that re-reads a folder and stats
- * its files on every event (a rewrite of 3,000 files in one folder held the event loop for 24 s),
- * and its watchers close for good once the folder is deleted or renamed. An event means only
- * "look again": the refresh that follows decides what changed.
+ * its files on every event (a rewrite of a large folder holds the event loop for seconds: see
+ * bench/RESULTS.md, "The event loop under a storm of file events"), and its watchers close for
+ * good once the folder is deleted or renamed. An event means only "look again": the refresh that
+ * follows decides what changed.
  */
 export class FolderWatchers {
   readonly #path: string;

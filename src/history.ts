@@ -55,16 +55,16 @@ export function historyRetention(options: HistoryRetention | undefined): Require
  * Every version of a file the database knows, oldest first: those kept in the history, then
  * the current one when the file is still loaded. `[]` for a file never loaded.
  */
-export function readHistory(table: HistoryTable, file: string): WorkflowVersion[] {
-  const versions: Omit<WorkflowVersion, 'version'>[] = table.storedVersions(file).map((stored, i) => ({
-    file,
+export function readHistory(table: HistoryTable, key: string): WorkflowVersion[] {
+  const versions: Omit<WorkflowVersion, 'version'>[] = table.storedVersions(key).map((stored, i) => ({
+    file: key,
     hash: stored.hash,
     loadedAt: stored.loadedAt,
     replacedAt: stored.replacedAt,
-    phases: storedPhases(file, i + 1, stored.phasesJson),
+    phases: storedPhases(key, i + 1, stored.phasesJson),
   }));
-  const current = table.currentVersion(file);
-  if (current) versions.push({ file, hash: current.hash, loadedAt: current.loadedAt, replacedAt: null, phases: current.phases });
+  const current = table.currentVersion(key);
+  if (current) versions.push({ file: key, hash: current.hash, loadedAt: current.loadedAt, replacedAt: null, phases: current.phases });
   return versions.map((v, i) => ({ version: i + 1, ...v }));
 }
 
@@ -72,7 +72,7 @@ export function readHistory(table: HistoryTable, file: string): WorkflowVersion[
  * The phases of a version as the history stored them: a JSON list of objects.
  * @throws {DatabaseContentError} when the stored text is anything else
  */
-function storedPhases(file: string, version: number, stored: unknown): VersionPhase[] {
+function storedPhases(key: string, version: number, stored: unknown): VersionPhase[] {
   let phases: unknown;
   let cause: unknown;
   try {
@@ -83,8 +83,8 @@ function storedPhases(file: string, version: number, stored: unknown): VersionPh
   if (!Array.isArray(phases) || !phases.every((p) => typeof p === 'object' && p !== null && !Array.isArray(p))) {
     // The parser's message quotes the stored text: it stays in `cause`, out of the message.
     throw new DatabaseContentError(
-      file,
-      `the history of ${file} holds version ${version} as something other than a list of phases in JSON; ` +
+      key,
+      `the history of ${key} holds version ${version} as something other than a list of phases in JSON; ` +
         'the database was changed outside workflow-cache or is damaged',
       cause === undefined ? undefined : { cause },
     );

@@ -2,6 +2,7 @@ import type { Database, Engine } from './db/engine.js';
 import { newDatabase, openImage, UnusableImage } from './db/open-image.js';
 import { StorageError, UnusableDatabaseWarning, WorkflowCacheError } from './errors.js';
 import type { StorageAdapter } from './storage/storage.js';
+import { messageOf } from './message-of.js';
 
 /** The database a cache opens, and the storage it may save to. */
 export interface OpenedDatabase {
@@ -29,7 +30,7 @@ export async function openDatabase(engine: Engine, storage: StorageAdapter | und
   } catch (cause) {
     // A storage that cannot be claimed for writing (locked, no such folder) is no cache to work with.
     if (cause instanceof WorkflowCacheError) throw cause;
-    throw new StorageError(`cannot open the database ${where} for writing (${(cause as Error)?.message ?? cause})`, { cause });
+    throw new StorageError(`cannot open the database ${where} for writing (${messageOf(cause)})`, { cause });
   }
   try {
     image = await storage?.load();
@@ -38,7 +39,7 @@ export async function openDatabase(engine: Engine, storage: StorageAdapter | und
     // work in memory rather than fail, and never save over what could not be read.
     await releaseStorage(storage);
     kept = undefined;
-    const why = `cannot load the database from ${where} (${(cause as Error)?.message ?? cause})`;
+    const why = `cannot load the database from ${where} (${messageOf(cause)})`;
     warn(new StorageError(`${why}; the cache works in memory only and does not save there`, { cause }));
   }
   try {
@@ -66,7 +67,7 @@ export async function openSavedDatabase(engine: Engine, storage: StorageAdapter)
   try {
     image = await storage.load();
   } catch (cause) {
-    throw new StorageError(`cannot read the database from ${where} (${(cause as Error)?.message ?? cause})`, { cause });
+    throw new StorageError(`cannot read the database from ${where} (${messageOf(cause)})`, { cause });
   }
   if (image === undefined) throw new StorageError(`${where} holds no saved database`);
   const db = openImage(engine, image, where);

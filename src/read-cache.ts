@@ -82,7 +82,7 @@ function add(map: Map<string, IndexedPhase[]>, key: string, p: IndexedPhase): vo
  * it on every write, so it never answers from before a change.
  */
 export class ReadCache {
-  readonly #load: (file: string) => IndexedPhase[];
+  readonly #load: (key: string) => IndexedPhase[];
   /** Least recently used first. */
   readonly #files = new Map<string, FilePhases>();
   readonly #seenOnce = new Set<string>();
@@ -90,38 +90,38 @@ export class ReadCache {
   readonly #tooLarge = new Set<string>();
   #bytes = 0;
   /** The file asked about last: lookups come in runs on one file, which need no reordering. */
-  #latest: { file: string; phases: FilePhases } | undefined;
+  #latest: { key: string; phases: FilePhases } | undefined;
 
-  /** @param load reads all phases of a file, in file order */
-  constructor(load: (file: string) => IndexedPhase[]) {
+  /** @param load reads all phases of the file with this key, in file order */
+  constructor(load: (key: string) => IndexedPhase[]) {
     this.#load = load;
   }
 
-  /** The file's phases when held, or read now when it was asked about recently; else `undefined`: ask SQL. */
-  file(file: string): FilePhases | undefined {
-    if (this.#latest?.file === file) return this.#latest.phases;
-    const held = this.#files.get(file);
+  /** The phases of the file with this key when held, or read now when it was asked about recently; else `undefined`: ask SQL. */
+  file(key: string): FilePhases | undefined {
+    if (this.#latest?.key === key) return this.#latest.phases;
+    const held = this.#files.get(key);
     if (held) {
-      this.#files.delete(file);
-      this.#files.set(file, held);
-      this.#latest = { file, phases: held };
+      this.#files.delete(key);
+      this.#files.set(key, held);
+      this.#latest = { key, phases: held };
       return held;
     }
-    if (file.length > MAX_REMEMBERED_KEY || this.#tooLarge.has(file)) return undefined;
-    if (!this.#seenOnce.delete(file)) {
-      this.#seenOnce.add(file);
+    if (key.length > MAX_REMEMBERED_KEY || this.#tooLarge.has(key)) return undefined;
+    if (!this.#seenOnce.delete(key)) {
+      this.#seenOnce.add(key);
       if (this.#seenOnce.size > RECENT_FILES) this.#seenOnce.delete(this.#seenOnce.values().next().value!);
       return undefined;
     }
-    const phases = this.#load(file);
-    const bytes = phases.reduce((sum, p) => sum + phaseBytes(p.phase), heldBytes(file));
+    const phases = this.#load(key);
+    const bytes = phases.reduce((sum, p) => sum + phaseBytes(p.phase), heldBytes(key));
     if (bytes > MAX_BYTES) {
-      this.#tooLarge.add(file);
+      this.#tooLarge.add(key);
       return undefined;
     }
     const loaded = new FilePhases(phases, bytes);
-    this.#files.set(file, loaded);
-    this.#latest = { file, phases: loaded };
+    this.#files.set(key, loaded);
+    this.#latest = { key, phases: loaded };
     this.#bytes += loaded.bytes;
     for (const [oldest, held] of this.#files) {
       if (this.#bytes <= MAX_BYTES) break;

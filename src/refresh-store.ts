@@ -4,6 +4,7 @@ import { checkPhases, type CheckedPhase } from './check-phases.js';
 import type { FileState } from './db/workflow-tables.js';
 import type { WorkflowStore } from './store.js';
 import { parseWorkflow } from './workflow-file.js';
+import { messageOf } from './message-of.js';
 
 /**
  * Files read and parsed before their batch is written. A batch also stops at one size limit of
@@ -156,7 +157,7 @@ async function plan(
     bytes = await source.read(entry.key, { maxBytes: maxFileSize });
   } catch (cause) {
     if (cause instanceof FileTooLargeError) return refuse(cause.message, cause);
-    return refuse(`cannot read: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+    return refuse(`cannot read: ${messageOf(cause)}`, cause);
   }
   // A source that does not stop at the limit: refused all the same, so that every source agrees.
   if (bytes.length > maxFileSize) return refuse(new FileTooLargeError(bytes.length, maxFileSize).message);
@@ -175,7 +176,7 @@ async function plan(
     return { kind: 'load', entry, hash, phases: checkPhases(workflow.phases) };
   } catch (cause) {
     if (cause instanceof WorkflowLoadError) return { kind: 'fail', failure: cause };
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = messageOf(cause);
     return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
   }
 }
@@ -206,7 +207,7 @@ function apply(store: WorkflowStore, known: Known, p: Plan, outcome: RefreshOutc
       store.savepoint(() => store.writeFile(p.entry.key, p.hash, p.entry, now, p.phases));
       outcome.changed.push(p.entry.key);
     } catch (cause) {
-      const reason = `cannot store: ${cause instanceof Error ? cause.message : String(cause)}`;
+      const reason = `cannot store: ${messageOf(cause)}`;
       fail(store, known, new WorkflowLoadError({ file: p.entry.key, reason }, { cause }), outcome);
     }
     outcome.wrote = true;

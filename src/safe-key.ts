@@ -23,6 +23,7 @@ export function unsafeKeyReason(key: string): string | undefined {
 
 /** A file key that is not a safe relative path: see {@link unsafeKeyReason}. */
 export class UnsafeFileKeyError extends WorkflowCacheError {
+  override readonly name = 'UnsafeFileKeyError';
   readonly key: string;
   readonly reason: string;
 

@@ -1,6 +1,7 @@
 import { StorageError } from './errors.js';
 import type { OperationTimer } from './stats.js';
 import type { StorageAdapter } from './storage/storage.js';
+import { messageOf } from './message-of.js';
 
 /**
  * Saves of one cache's image. Saves never overlap; callers that arrive while one runs share the
@@ -49,7 +50,7 @@ export class SaveQueue {
         } catch (cause) {
           this.#unsaved = true;
           throw new StorageError(
-            `saving the database to ${storage.location ?? 'storage'} failed (${(cause as Error)?.message ?? cause}); ` +
+            `saving the database to ${storage.location ?? 'storage'} failed (${messageOf(cause)}); ` +
               'the cache keeps working in memory and saves again at the next change or close()',
             { cause },
           );

@@ -24,14 +24,14 @@ export class WorkflowStore {
   constructor(db: Database, retention: Required<HistoryRetention> = defaultRetention) {
     this.#db = db;
     this.#tables = new WorkflowTables(db, retention);
-    this.#reads = new ReadCache((file) => this.#tables.indexedPhases(file));
+    this.#reads = new ReadCache((key) => this.#tables.indexedPhases(key));
   }
 
-  /** The first phase of `file` with this topic (and job, when not `''`), in file order; may be shared: copy it before handing it out. */
-  phaseInFile(file: string, topic: string, job: string): Phase | undefined {
-    const held = this.#reads.file(file);
+  /** The first phase of file `key` with this topic (and job, when not `''`), in file order; may be shared: copy it before handing it out. */
+  phaseInFile(key: string, topic: string, job: string): Phase | undefined {
+    const held = this.#reads.file(key);
     if (held) return held.first(topic, job);
-    return this.#tables.phaseInFile(file, topic, job);
+    return this.#tables.phaseInFile(key, topic, job);
   }
 
   /** The first phase of any file with this topic (and job), files in key order. */
@@ -39,30 +39,30 @@ export class WorkflowStore {
     return this.#tables.phaseInAnyFile(topic, job);
   }
 
-  /** Phases of `file` that run after `topic` (any job, or `job` when they name one). */
-  children(file: string, topic: string, job: string): Phase[] {
-    const held = this.#reads.file(file);
+  /** Phases of file `key` that run after `topic` (any job, or `job` when they name one). */
+  children(key: string, topic: string, job: string): Phase[] {
+    const held = this.#reads.file(key);
     if (held) return held.children(topic, job);
-    return this.#tables.children(file, topic, job);
+    return this.#tables.children(key, topic, job);
   }
 
-  /** A lookup's answer remembered under `key` since the last write, if any. */
-  answer(key: string): Phase | undefined {
-    return this.#answers.get(key);
+  /** A lookup's answer remembered under `answerKey` since the last write, if any. */
+  answer(answerKey: string): Phase | undefined {
+    return this.#answers.get(answerKey);
   }
 
   /** Remembers a lookup's answer until the next write (not under a huge key); the caller must not change `phase` after. */
-  remember(key: string, phase: Phase): void {
-    this.#answers.remember(key, phase);
+  remember(answerKey: string, phase: Phase): void {
+    this.#answers.remember(answerKey, phase);
   }
 
   /** Every phase with its file and status, files in key order, phases in file order. */
-  phases(file?: string): PhaseRecord[] {
-    return this.#tables.phases(file);
+  phases(key?: string): PhaseRecord[] {
+    return this.#tables.phases(key);
   }
 
-  fileState(file: string): FileState | undefined {
-    return this.#tables.fileState(file);
+  fileState(key: string): FileState | undefined {
+    return this.#tables.fileState(key);
   }
 
   /** What is known of every loaded file, by key. */
@@ -80,8 +80,8 @@ export class WorkflowStore {
   }
 
   /** Every version of a file, oldest first, the current one last. */
-  history(file: string): WorkflowVersion[] {
-    return readHistory(this.#tables.history, file);
+  history(key: string): WorkflowVersion[] {
+    return readHistory(this.#tables.history, key);
   }
 
   /** Keys of every file {@link history} knows, in key order. */
@@ -105,14 +105,14 @@ export class WorkflowStore {
   }
 
   /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
-  writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
+  writeFile(key: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
     this.#forget();
-    this.#tables.writeFile(file, hash, stamp, checkedAtMs, phases);
+    this.#tables.writeFile(key, hash, stamp, checkedAtMs, phases);
   }
 
   /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */
-  touchFile(file: string, stamp: FileStamp, checkedAtMs: number): void {
-    this.#tables.touchFile(file, stamp, checkedAtMs);
+  touchFile(key: string, stamp: FileStamp, checkedAtMs: number): void {
+    this.#tables.touchFile(key, stamp, checkedAtMs);
   }
 
   recordFailure(failure: LoadFailure): void {
@@ -120,9 +120,9 @@ export class WorkflowStore {
   }
 
   /** Forgets a file: its phases, its record and any failure (its last version stays in the history). Reports whether it had been loaded. */
-  removeFile(file: string): boolean {
+  removeFile(key: string): boolean {
     this.#forget();
-    return this.#tables.removeFile(file);
+    return this.#tables.removeFile(key);
   }
 
   /** Builds the indexes that are missing; reports whether any was. */

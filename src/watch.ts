@@ -2,6 +2,7 @@ import { CacheClosedError, describeFailure, RefreshError, type WorkflowLoadError
 import { FolderWatchers } from './folder-watchers.js';
 import { isObjectUrl } from './s3/s3-url.js';
 import { FsSource } from './sources/node-fs.js';
+import { messageOf } from './message-of.js';
 
 /** How a watcher notices changes. */
 export interface WatchOptions {
@@ -168,7 +169,7 @@ export class WorkflowWatcher {
         return;
       }
       if (!(error instanceof RefreshError)) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         if (message !== this.#lastError) this.#emitError(error);
         this.#lastError = message;
         return;
@@ -215,7 +216,7 @@ export async function watchWorkflows(cache: Refreshable, path: string, options: 
 }
 
 function warn(error: unknown): void {
-  console.warn(`workflow-cache watch: ${error instanceof Error ? error.message : String(error)}`);
+  console.warn(`workflow-cache watch: ${messageOf(error)}`);
 }
 
 function checkMs(value: number, name: string): number {

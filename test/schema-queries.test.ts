@@ -1,5 +1,5 @@
-// The plan's "Example Queries", each run exactly as the plan writes it, through query(), on
-// files keyed as the plan keys them (workflows/data-load.toml).
+// The example queries the schema is made for, each run exactly as its users write it, through
+// query(), on files keyed as a scheduler's workflows folder keys them (workflows/data-load.toml).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ const ignored = 'ignored rule: cron=0 6 * * *';
 const retryWarning = 'warning: retry count exceeds recommended limit';
 const orphan = 'parent task not found: data-load';
 
-describe("the plan's example queries", () => {
+describe("the schema's example queries", () => {
   const caches = useCaches();
   let cache: WorkflowCache;
   let dataLoad: string;
@@ -159,7 +159,7 @@ GROUP BY wf.file_path;`);
 describe('the schema', () => {
   const caches = useCaches();
 
-  it("has the seed's three indexes", async () => {
+  it('has the indexes on task, depends_on and status', async () => {
     const cache = await caches.openMemory({});
     const names = cache.query("SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'idx_workflow_phases_%'").map((r) => r.name);
     expect(names).toEqual(
@@ -167,13 +167,13 @@ describe('the schema', () => {
     );
   });
 
-  it("has the seed's workflow_files columns", async () => {
+  it('has the workflow_files columns queries name', async () => {
     const cache = await caches.openMemory({});
     const columns = cache.query("SELECT name FROM pragma_table_info('workflow_files')").map((r) => r.name);
     expect(columns).toEqual(expect.arrayContaining(['file_path', 'file_hash', 'loaded_at', 'last_modified']));
   });
 
-  it("has the seed's workflow_phases columns", async () => {
+  it('has the workflow_phases columns queries name', async () => {
     const cache = await caches.openMemory({});
     const columns = cache.query("SELECT name FROM pragma_table_info('workflow_phases')").map((r) => r.name);
     expect(columns).toEqual(expect.arrayContaining(['file_path', 'task', 'depends_on', 'rule', 'template', 'retry', 'status']));

@@ -1,5 +1,5 @@
 // The status of each phase, computed when its file loads and stored in workflow_phases.status:
-// each row of the contract's table, then how problems combine.
+// each status a phase can get, then how problems combine.
 import { describe, expect, it } from 'vitest';
 import { toml, useCaches } from './helpers.js';
 

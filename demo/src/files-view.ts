@@ -5,6 +5,7 @@ import { TomlEditor, type Problem } from './editor.js';
 import type { IndexedPhase } from './phase-index.js';
 import { problemsOf, severity } from './problems.js';
 import type { Workspace } from './workspace.js';
+import { messageOf } from '../../src/message-of.js';
 
 /** What `+ New` starts from: a workflow that checks clean, to edit from. */
 export const newFileTemplate = `# One [[phase]] per task; dependsOn: what it runs after.
@@ -40,7 +41,7 @@ export function filesView(workspace: Workspace, notify: (message: string, kind?:
     try {
       workspace.rename(workspace.selected, rename.value);
     } catch (e) {
-      notify((e as Error).message, 'error');
+      notify(messageOf(e), 'error');
       rename.value = workspace.selected;
     }
   }

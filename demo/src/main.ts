@@ -8,6 +8,7 @@ import { phasesView } from './phases-view.js';
 import { sqlView } from './sql-view.js';
 import { exportAllWorkflows, exportDatabase, exportWorkflow, ImportRejected, importDatabase } from './transfer.js';
 import { Workspace } from './workspace.js';
+import { messageOf } from '../../src/message-of.js';
 
 // Where vite put the wasm; sql.js starts once per page, from the first open.
 const sqlJs: SqlJsConfig = { locateFile: () => wasmUrl };
@@ -25,7 +26,7 @@ function notify(message: string, kind: 'info' | 'error' = 'info'): void {
 setChildren(app, h('p', { class: 'loading' }, 'Starting SQLite…'));
 document.body.dataset.started = 'true';
 const workspace = await Workspace.open(sqlJs).catch((error: unknown) => {
-  setChildren(app, h('p', { class: 'fatal', 'data-testid': 'fatal' }, `The playground could not start: ${(error as Error)?.message ?? error}`));
+  setChildren(app, h('p', { class: 'fatal', 'data-testid': 'fatal' }, `The playground could not start: ${messageOf(error)}`));
   throw error;
 });
 
@@ -70,7 +71,7 @@ const importInput = h('input', { type: 'file', accept: '.sqlite,.db,.sqlite3,app
       const keys = await importDatabase(workspace, file, sqlJs);
       notify(`Imported ${keys.length} file${keys.length === 1 ? '' : 's'} from ${file.name}; their text was rebuilt from the stored phases.`);
     } catch (error) {
-      notify(error instanceof ImportRejected ? error.message : `Import failed: ${(error as Error)?.message ?? error}`, 'error');
+      notify(error instanceof ImportRejected ? error.message : `Import failed: ${messageOf(error)}`, 'error');
     }
   },
 });
@@ -81,7 +82,7 @@ function exportOrExplain(run: () => void): void {
   try {
     run();
   } catch (error) {
-    notify(`Nothing was downloaded: ${(error as Error)?.message ?? error}`, 'error');
+    notify(`Nothing was downloaded: ${messageOf(error)}`, 'error');
   }
 }
 
@@ -94,7 +95,7 @@ async function addTomlFiles(list: FileList | null | undefined): Promise<void> {
       workspace.put(file.name, await file.text());
       added.push(file.name);
     } catch (error) {
-      refused.push((error as Error).message);
+      refused.push(messageOf(error));
     }
   }
   const addedText = added.length > 0 ? `Added ${added.join(', ')}.` : '';

@@ -2,13 +2,14 @@ import { QueryMemoryError, QueryResultSizeError, QueryTimeoutError } from '../..
 import { h } from './dom.js';
 import { VirtualTable } from './virtual-table.js';
 import type { Workspace } from './workspace.js';
+import { messageOf } from '../../src/message-of.js';
 
 interface Preset {
   label: string;
   sql: (file: string) => string;
 }
 
-/** The plan's example queries, with the selected file filled in where they name one. */
+/** The schema's example queries, with the selected file filled in where they name one. */
 const presets: Preset[] = [
   { label: 'Phases of this file', sql: (f) => `SELECT task, depends_on, rule, status\nFROM workflow_phases\nWHERE file_path = ${literal(f)};` },
   { label: 'Phases with problems', sql: () => `SELECT file_path, task, status\nFROM workflow_phases\nWHERE status IS NOT NULL AND status != '';` },
@@ -29,7 +30,7 @@ export const PAGE_ROWS = 1000;
 type Row = Record<string, unknown>;
 
 /**
- * Read-only SQL against a copy of the cache's database, with the plan's queries one click away.
+ * Read-only SQL against a copy of the cache's database, with the schema's example queries one click away.
  * Results come a page at a time, with the total counted: the query is run as
  * `SELECT * FROM (query) LIMIT … OFFSET …` and `SELECT count(*) FROM (query)`, each by
  * `queryIsolated()` within its limits, so 150,000 rows cost one page of them.
@@ -78,7 +79,7 @@ export function sqlView(workspace: Workspace): { element: HTMLElement; render: (
       if (mine !== latest) return;
       // The rows are there; only their number is unknown (counting them took too long).
       total = undefined;
-      count.title = e instanceof Error ? e.message : String(e);
+      count.title = messageOf(e);
     }
     showCount();
   }
@@ -103,7 +104,7 @@ export function sqlView(workspace: Workspace): { element: HTMLElement; render: (
         rows = whole.slice(offset, offset + PAGE_ROWS);
       } catch (e) {
         if (mine !== latest) return false;
-        error.textContent = e instanceof Error ? e.message : String(e);
+        error.textContent = messageOf(e);
         table.element.hidden = true;
         empty.textContent = '';
         pager.hidden = true;

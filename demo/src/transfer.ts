@@ -4,6 +4,7 @@ import { unsafeKeyReason, UnsafeFileKeyError } from '../../src/safe-key.js';
 import { download } from './dom.js';
 import { tarArchive } from './tar.js';
 import type { Workspace } from './workspace.js';
+import { messageOf } from '../../src/message-of.js';
 
 /** Thrown when a file offered for import is not a workflow-cache database; nothing was changed. */
 export class ImportRejected extends Error {
@@ -44,7 +45,7 @@ export async function importDatabase(workspace: Workspace, file: File, sqlJs: Sq
   try {
     saved = await WorkflowCache.openSaved({ storage, sqlJs });
   } catch (error) {
-    throw new ImportRejected(`${(error as Error).message}; nothing was imported`);
+    throw new ImportRejected(`${messageOf(error)}; nothing was imported`);
   }
   try {
     const files = workflowTexts(saved);

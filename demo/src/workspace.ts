@@ -11,6 +11,7 @@ import { checkFileKey, unsafeKeyReason, UnsafeFileKeyError } from '../../src/saf
 import { PhaseIndex } from './phase-index.js';
 import { starterFiles } from './starter.js';
 import { mergeTexts } from './tab-sync.js';
+import { messageOf } from '../../src/message-of.js';
 
 /** The IndexedDB keys: the database image (the library's) and the workflow texts (ours). */
 export const databaseKey = 'playground-db';
@@ -225,7 +226,7 @@ export class Workspace {
       if (error instanceof RefreshError) this.phases.update(this.#cache, error.changed);
       else {
         saved = false;
-        this.warnings.push(error instanceof Error ? error.message : String(error));
+        this.warnings.push(messageOf(error));
       }
     }
     if (this.#timer === undefined) this.saveState = saved ? 'saved' : 'error';

@@ -7,6 +7,7 @@ import { openWorkflows } from './open.js';
 import { printable } from './printable.js';
 import { clean, formatSummary, summarize } from './report.js';
 import { exitCodes } from './usage.js';
+import { messageOf } from '../message-of.js';
 
 export function loadCommand(finish: Finish): Command {
   return new Command('load')
@@ -40,7 +41,7 @@ export function loadCommand(finish: Finish): Command {
       }
       if (db !== undefined && unsaved !== undefined) {
         process.stdout.write(`loaded ${printable(path)}, but nothing was saved to ${printable(db)}\n${formatSummary(summary)}\n`);
-        process.stderr.write(`workflow-cache: nothing was saved to ${printable(db)}: ${printable(String((unsaved as Error)?.message ?? unsaved))}\n`);
+        process.stderr.write(`workflow-cache: nothing was saved to ${printable(db)}: ${printable(messageOf(unsaved))}\n`);
         finish(exitCodes.problems);
         return;
       }

@@ -10,6 +10,7 @@ import { statsCommand } from './stats.js';
 import { exitCodeFor, exitCodes } from './usage.js';
 import { validateCommand } from './validate.js';
 import { watchCommand } from './watch.js';
+import { messageOf } from '../message-of.js';
 
 const commands = [loadCommand, validateCommand, watchCommand, graphCommand, queryCommand, historyCommand, statsCommand, serveCommand];
 
@@ -64,6 +65,6 @@ function oneLineErrors(command: Command): Command {
 
 /** The library's SQL errors name its methods (`query() is read-only`); here the command is the query. */
 function message(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = messageOf(error);
   return error instanceof QueryError ? text.replace(/\bquery(?:Isolated)?\(\)/g, 'the query') : text;
 }

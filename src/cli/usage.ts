@@ -5,10 +5,7 @@ export const exitCodes = { ok: 0, problems: 1, usage: 2 } as const;
 
 /** The command was called wrongly: a missing path, an unknown file key, a bad option value. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+  override readonly name = 'UsageError';
 }
 
 /** The exit status for an error that ends a command: usage errors and missing paths are 2. */

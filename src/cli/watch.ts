@@ -10,6 +10,7 @@ import { printable } from './printable.js';
 import { formatProblems, problemsOf, summarize } from './report.js';
 import { untilStopped } from './until-stopped.js';
 import { exitCodes, wholeNumber } from './usage.js';
+import { messageOf } from '../message-of.js';
 
 export function watchCommand(finish: Finish): Command {
   return new Command('watch')
@@ -49,10 +50,10 @@ async function watchUntilStopped(path: string, options: { db?: string; poll?: bo
     await cache.close();
   } catch (error) {
     if (fatal === undefined) throw error;
-    fatal = new Error(`${message(fatal)}; the last changes could not be saved: ${message(error)}`, { cause: fatal });
+    fatal = new Error(`${messageOf(fatal)}; the last changes could not be saved: ${messageOf(error)}`, { cause: fatal });
   }
   if (fatal instanceof WorkflowPathError) throw fatal; // gone before the watch began: a missing path, status 2
-  if (fatal !== undefined) throw new Error(`watch stopped: ${message(fatal)}`, { cause: fatal });
+  if (fatal !== undefined) throw new Error(`watch stopped: ${messageOf(fatal)}`, { cause: fatal });
   out('stopped');
 }
 
@@ -81,16 +82,12 @@ function report(cache: WorkflowCache, watcher: WorkflowWatcher, path: string): v
     clearProgress();
     // A vanished folder or file is not the end: its phases are kept and the watcher waits for it.
     const waiting = error instanceof WorkflowPathError ? '; its phases are kept, waiting for it to come back' : '';
-    out(`${time()} error: ${printable(message(error))}${waiting}`);
+    out(`${time()} error: ${printable(messageOf(error))}${waiting}`);
   });
 }
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function time(): string {

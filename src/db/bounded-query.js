@@ -2,6 +2,8 @@
 // Plain JavaScript: it runs inside a query worker, which starts from this file as it is, with no
 // bundler or TypeScript loader in between (in Node, from src/db/ as much as from dist/).
 
+import { messageOf } from '../message-of.js';
+
 /** @typedef {import('./query-thread.js').QueryRequest} QueryRequest */
 /** @typedef {import('./query-thread.js').QueryReply} QueryReply */
 
@@ -50,7 +52,7 @@ export function runBounded(SQL, request) {
       statement.free();
     }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     if (tooLarge) return { ok: false, kind: 'bytes', message };
     if (/out of memory|string or blob too big/i.test(message)) return { ok: false, kind: 'memory', message };
     return { ok: false, kind: 'sql', message };

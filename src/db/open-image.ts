@@ -2,6 +2,7 @@ import { SchemaVersionError } from '../errors.js';
 import type { Database, Engine } from './engine.js';
 import { APPLICATION_ID, indexes, migrations, SCHEMA_VERSION } from './schema.js';
 import { readSchema, schemaDifferences, type ExpectedSchema } from './schema-check.js';
+import { messageOf } from '../message-of.js';
 
 /** A saved image that cannot be used, and why; the caller keeps it aside and starts afresh. */
 export class UnusableImage {
@@ -11,9 +12,9 @@ export class UnusableImage {
 const magic = 'SQLite format 3\0';
 
 /**
- * `PRAGMA quick_check` reads every page: 40–270 ms on a 40 MB image, more than the rest of an
- * open from it. Larger images get the cheap checks only (header, page count, schema);
- * damage inside them surfaces as an error from the query that meets it.
+ * `PRAGMA quick_check` reads every page: on a large image, longer than the rest of an open from
+ * it (bench/RESULTS.md, "Open from an image"). Larger images get the cheap checks only (header,
+ * page count, schema); damage inside them surfaces as an error from the query that meets it.
  */
 const QUICK_CHECK_MAX_BYTES = 4 * 1024 * 1024;
 
@@ -52,7 +53,7 @@ export function openImage(engine: Engine, image: Uint8Array, where: string): Dat
   } catch (error) {
     db?.close();
     if (error instanceof SchemaVersionError) throw error;
-    return new UnusableImage(`not a usable SQLite database (${error instanceof Error ? error.message : String(error)})`);
+    return new UnusableImage(`not a usable SQLite database (${messageOf(error)})`);
   }
 }
 
@@ -110,7 +111,8 @@ function create(engine: Engine, image: Uint8Array | undefined): Database {
   // Everything lives in memory: a journal on the engine's in-memory file system buys nothing, and
   // EXCLUSIVE keeps the page cache across statements. The cache stays small (16 MB): a page it
   // misses is a memcpy away in that file system, and wasm memory, once grown, is never given
-  // back (a 256 MB cache held 80 MB more after a 100,000-phase load for no faster lookups).
+  // back (a larger cache held more memory after a large load for no faster lookups:
+  // bench/RESULTS.md, "Memory").
   db.exec(`
     PRAGMA journal_mode = MEMORY;
     PRAGMA synchronous = OFF;

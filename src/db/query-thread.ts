@@ -6,6 +6,7 @@ import {
   QueryTimeoutError,
 } from '../errors.js';
 import { bindableParams, checkReadOnly, rowObjects, sqliteError, type Bindable } from './read-only.js';
+import { messageOf } from '../message-of.js';
 
 /** Bounds on one `queryIsolated()` call. */
 export interface QueryLimits {
@@ -109,7 +110,7 @@ export async function runIsolated(
       if (error instanceof QueryError) throw error;
       // A worker that died on its own ran out of memory (Node's resourceLimits), or could not start.
       if (error instanceof Error && /memory/i.test(error.message)) throw new QueryMemoryError(bounds.maxMemoryBytes, { cause: error });
-      throw new QueryError(`the query worker failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new QueryError(`the query worker failed: ${messageOf(error)}`, { cause: error });
     });
     return toObjects(reply, bounds, sql);
   } finally {

@@ -4,6 +4,7 @@
 // is ready; its second message is the one request it runs and answers.
 import initSqlJs from 'sql.js';
 import { runBounded } from './bounded-query.js';
+import { messageOf } from '../message-of.js';
 
 /** @type {Promise<import('sql.js').SqlJsStatic> | undefined} */
 let loading;
@@ -21,6 +22,6 @@ self.addEventListener('message', async (/** @type {MessageEvent<{ wasm: string |
     if (!loading) throw new Error('no wasm was named');
     self.postMessage(runBounded(await loading, data));
   } catch (error) {
-    self.postMessage({ ok: false, kind: 'sql', message: `cannot start SQLite in the query worker (${error instanceof Error ? error.message : String(error)})` });
+    self.postMessage({ ok: false, kind: 'sql', message: `cannot start SQLite in the query worker (${messageOf(error)})` });
   }
 });

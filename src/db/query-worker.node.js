@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import initSqlJs from 'sql.js';
 import { runBounded } from './bounded-query.js';
+import { messageOf } from '../message-of.js';
 
 const port = parentPort;
 if (!port) throw new Error('query-worker.node.js runs as a worker thread, started by queryIsolated()');
@@ -14,6 +15,6 @@ port.once('message', async (/** @type {import('./query-thread.js').QueryRequest}
   try {
     port.postMessage(runBounded(await loading, request));
   } catch (error) {
-    port.postMessage({ ok: false, kind: 'sql', message: `cannot start SQLite in the query worker (${error instanceof Error ? error.message : String(error)})` });
+    port.postMessage({ ok: false, kind: 'sql', message: `cannot start SQLite in the query worker (${messageOf(error)})` });
   }
 });

@@ -1,6 +1,7 @@
 import { QueryError } from '../errors.js';
 import type { Database, SqlValue } from './engine.js';
 import { asciiLower, sqlStatements, sqlTokens, type SqlToken } from './sql-tokens.js';
+import { messageOf } from '../message-of.js';
 
 export type Bindable = SqlValue;
 
@@ -148,7 +149,7 @@ export function rowObjects(columns: readonly string[], rows: readonly (readonly 
 /** An error of SQLite's (or ours) about `sql`, as the QueryError a caller gets. */
 export function sqliteError(error: unknown, sql: string): QueryError {
   if (error instanceof QueryError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (/readonly|read-only/i.test(message)) {
     return new QueryError(`query() is read-only; this statement would change the database: ${sql.trim()}`, { cause: error });
   }

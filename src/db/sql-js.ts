@@ -1,12 +1,15 @@
 import initSqlJs from 'sql.js';
 import { EngineLoadError } from '../errors.js';
 import type { Database, Engine, FirstStatement, SqlValue, Statement, WasmConfig } from './engine.js';
+import { messageOf } from '../message-of.js';
 
 /** @deprecated the same as {@link WasmConfig}, under its former name. */
 export type SqlJsConfig = WasmConfig;
 
 /** sql.js, the SQLite build compiled to WASM that the cache runs on, could not be fetched or started. */
-export class SqlJsLoadError extends EngineLoadError {}
+export class SqlJsLoadError extends EngineLoadError {
+  override readonly name = 'SqlJsLoadError';
+}
 
 type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
 type SqlJsDatabase = InstanceType<SqlJs['Database']>;
@@ -27,7 +30,7 @@ export function loadSqlJs(config: WasmConfig = {}): Promise<Engine> {
       loaded = undefined;
       const where = config.wasmBinary ? 'the wasmBinary given' : (config.locateFile?.('sql-wasm.wasm') ?? "sql.js's own wasm file");
       throw new SqlJsLoadError(
-        `cannot start SQLite (sql.js wasm, from ${where}): ${cause instanceof Error ? cause.message : String(cause)}; ` +
+        `cannot start SQLite (sql.js wasm, from ${where}): ${messageOf(cause)}; ` +
           'pass its location as the sqlJs.locateFile option',
         { cause },
       );

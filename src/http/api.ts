@@ -7,6 +7,7 @@ import { unsafeKeyReason } from '../safe-key.js';
 import { etagOf, matches } from './etag.js';
 import { openApiDocument } from './openapi.js';
 import { HttpProblem, problem } from './problem.js';
+import { messageOf } from '../message-of.js';
 
 /** How the handler answers. */
 export interface HandlerOptions {
@@ -244,7 +245,7 @@ function withCors(request: ApiRequest, response: ApiResponse, origins: readonly 
 
 function toProblem(error: unknown): ApiResponse {
   if (error instanceof HttpProblem) return problem(error.status, error.message, error.headers);
-  return problem(500, `the server failed: ${error instanceof Error ? error.message : String(error)}`);
+  return problem(500, `the server failed: ${messageOf(error)}`);
 }
 
 function allowed(route: Route): string {

@@ -2,6 +2,7 @@ import { AwsClient } from 'aws4fetch';
 import { S3Error } from './s3-error.js';
 import { xmlValue } from './xml.js';
 import { s3Name, type S3Target } from './s3-options.js';
+import { messageOf } from '../message-of.js';
 
 /** One request, before signing. */
 export interface S3Request {
@@ -104,7 +105,7 @@ function errorOf(response: S3Response): { code?: string; message: string } {
 
 function causeText(cause: unknown): string {
   const inner = (cause as { cause?: { code?: string; message?: string } })?.cause;
-  return inner?.code ?? inner?.message ?? (cause as Error)?.message ?? String(cause);
+  return inner?.code ?? inner?.message ?? messageOf(cause);
 }
 
 /** Full jitter, 100 ms doubling to at most 5 s (AWS's recommended backoff). */

@@ -6,6 +6,7 @@ import { FileFilter, IGNORE_FILE, ignoreFilePatterns, type FileFilterOptions } f
 import { refusedByGo } from './go-path.js';
 import { gunzipLimited, readRegularFile } from './node-read.js';
 import { DEFAULT_MAX_FILE_SIZE, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
+import { messageOf } from '../message-of.js';
 
 /** An ignore file larger than this is not one a person wrote: it fails rather than being read whole. */
 const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
@@ -101,9 +102,10 @@ export class FsSource implements WorkflowSource {
 }
 
 /**
- * A file's stat, taken synchronously: ~3 µs a file where the thread pool's round trips cost
- * twice as much in all (10,000 files: 30 ms against 60). A file that cannot be stat'ed (a broken
- * link) is still listed: reading it fails, and that failure belongs to the file alone.
+ * A file's stat, taken synchronously: the thread pool's round trips cost more than the stats
+ * themselves (bench/RESULTS.md, under refresh(), has the figures). A file that cannot be
+ * stat'ed (a broken link) is still listed: reading it fails, and that failure belongs to the
+ * file alone.
  */
 function stampOf(path: string): Stats | undefined {
   try {
@@ -115,7 +117,7 @@ function stampOf(path: string): Stats | undefined {
 
 /**
  * Lists every file below `folder` into `entries`, synchronously for the reason {@link stampOf}
- * is (10,000 files in 300 folders list in 20 ms, half the time of waiting on the thread pool).
+ * is: listing takes less time than waiting on the thread pool would (bench/RESULTS.md).
  * Links to folders are not followed: Go lists them as files and fails them, which also leaves
  * no loop of links to walk. Each real folder (device and inode) is read once all the same, for
  * bind mounts. A sub-folder that cannot be listed is an entry that fails, the rest is listed.
@@ -171,5 +173,5 @@ function describe(error: unknown): string {
   if (code === 'ENOENT') return 'does not exist';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'ELOOP') return 'a link that leads to itself';
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }

@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { WorkflowCacheError } from '../errors.js';
 import { FileTooLargeError } from './source.js';
+import { messageOf } from '../message-of.js';
 
 /**
  * Opening never waits: a FIFO without a writer would block `open` forever, and a terminal must
@@ -102,7 +103,7 @@ export function gunzipLimited(bytes: Uint8Array, maxBytes: number): Buffer {
     result = gunzipSync(bytes, { maxOutputLength: Math.max(maxBytes, 1), info: true }) as unknown as typeof result;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new FileTooLargeError(undefined, maxBytes, true);
-    throw new WorkflowCacheError(`not gzip data, as its .gz name says (${(cause as Error).message})`, { cause });
+    throw new WorkflowCacheError(`not gzip data, as its .gz name says (${messageOf(cause)})`, { cause });
   }
   // zlib passes over bytes after the last member; Go's reader takes them for a next header and fails.
   const trailing = bytes.length - result.engine.bytesWritten;

@@ -56,8 +56,8 @@ export async function readRegularFile(path: string, what: string): Promise<Uint8
   const handle = await openRegularFile(path, what);
   if (!handle) return undefined;
   // One read of the whole file: readFile() reads 512 KB at a time, a thread-pool round trip
-  // each (35–42 ms against 25 ms for a 50 MB image). Saves replace the file by rename, so
-  // the open handle sees one image whatever happens at the path meanwhile.
+  // each (bench/RESULTS.md, "Open from an image", has the figures). Saves replace the file by
+  // rename, so the open handle sees one image whatever happens at the path meanwhile.
   try {
     const { size } = await handle.stat();
     const image = Buffer.allocUnsafeSlow(size); // every byte is read over: no zero-filling

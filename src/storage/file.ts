@@ -5,6 +5,7 @@ import { DatabaseLockedError, StorageError } from '../errors.js';
 import { kindOf, readRegularFile, removeTemporaries, replaceFile, resolveLinks, syncFolder } from './atomic-file.js';
 import { FileLock } from './file-lock.js';
 import type { StorageAdapter } from './storage.js';
+import { messageOf } from '../message-of.js';
 
 /**
  * Keeps the image in a file. Saves are crash-safe: the image goes to a temporary file beside
@@ -45,7 +46,7 @@ export class FileStorage implements StorageAdapter {
       if (error instanceof DatabaseLockedError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       // An fs error names a temporary file; say which lock could not be made, and why.
-      const why = code === undefined ? (error as Error).message : `cannot create ${lock.path} (${code})`;
+      const why = code === undefined ? messageOf(error) : `cannot create ${lock.path} (${code})`;
       throw new StorageError(`cannot lock the database ${this.location}: ${why}; nothing can be saved there`, { cause: error });
     }
     this.#held = { lock, target };

@@ -110,7 +110,7 @@ const workflow = fc
     return { text, phases };
   });
 
-/** The phases a file keeps: the first of each task key, as the contract says. */
+/** The phases a file keeps: the first of each task key (a later phase with the same key is dropped). */
 function keptPhases(phases: Phase[]): Phase[] {
   const seen = new Set<string>();
   return phases.filter((p) => {
