@@ -180,7 +180,8 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
     }
   }
 
-  async function route(request: ApiRequest): Promise<ApiResponse> {
+  /** Synchronous for the lookups (nothing to wait for, nothing a timer could stop), a promise for what waits. */
+  function route(request: ApiRequest): ApiResponse | Promise<ApiResponse> {
     const at = request.target.indexOf('?');
     const pathname = at < 0 ? request.target : request.target.slice(0, at);
     const params = new URLSearchParams(at < 0 ? '' : request.target.slice(at + 1));
@@ -204,7 +205,11 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
         throw new HttpProblem(400, `unknown parameter "${name}"${found.query.length ? `; expected ${found.query.join(', ')}` : '; this path takes none'}`);
       }
     }
-    const answer = await found.run(params, request, key);
+    const answer = found.run(params, request, key);
+    return answer instanceof Promise ? answer.then((a) => respond(request, method, a)) : respond(request, method, answer);
+  }
+
+  function respond(request: ApiRequest, method: string, answer: Answer): ApiResponse {
     const [body, type] = 'json' in answer ? [JSON.stringify(answer.json), 'application/json'] : [answer.text, answer.type];
     const headers: Record<string, string> = { 'content-type': type };
     if (method !== 'GET') return { status: 200, headers, body };
@@ -215,17 +220,28 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
     return { status: 200, headers, body: request.method === 'HEAD' ? null : body };
   }
 
-  return async (request: ApiRequest): Promise<ApiResponse> => {
+  /** The answer, or a 503 once the time limit passes first. */
+  async function inTime(work: Promise<ApiResponse>): Promise<ApiResponse> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<ApiResponse>((resolve) => {
       timer = setTimeout(() => resolve(problem(503, `the request took longer than ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      const response = await Promise.race([route(request).catch(toProblem), late]);
-      return withCors(request, response, origins);
+      return await Promise.race([work.catch(toProblem), late]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  return async (request: ApiRequest): Promise<ApiResponse> => {
+    let routed: ApiResponse | Promise<ApiResponse>;
+    try {
+      routed = route(request);
+    } catch (error) {
+      routed = toProblem(error);
+    }
+    // Only what waits gets a timer: a lookup answers before any timer could fire.
+    return withCors(request, routed instanceof Promise ? await inTime(routed) : routed, origins);
   };
 }
 
