@@ -1,6 +1,7 @@
 // docs/api.md against what the packed package really exports: every runtime export and every
 // exported type of each entry point has a heading (or a list item) in the reference, under
-// that entry's section, and the reference names nothing the package does not export. A rename in
+// that entry's section, and the reference names nothing the package does not export; the README
+// names each of them too, in a code span. A rename in
 // src/ fails here with both names, the one to document and the one to drop.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -96,6 +97,12 @@ describe.each(entries)('$specifier ($conditions)', ({ specifier, conditions, typ
     const notExported = [...new Set(documented.filter((n) => !exported.includes(n)))].sort();
     expect({ undocumented, notExported }, `add a heading to docs/api.md's "## \`${specifier}\`" for each undocumented export, and rename or remove each heading that is not exported`).toEqual({ undocumented: [], notExported: [] });
   });
+});
+
+test.each(entries)('the README names every export of $specifier ($conditions)', ({ types }) => {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const exported = [...declaredExports(join(packed.nodeModules, 'workflow-cache', types))];
+  expect(exported.filter((name) => !new RegExp(`\`${name}[\`(]`).test(readme)).sort()).toEqual([]);
 });
 
 test('the Node-only marks are exactly what the browser condition lacks', () => {
