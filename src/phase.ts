@@ -23,7 +23,9 @@ export interface Task {
   job?: string;
   /** A URL query string: `workflow=f1.toml&job=j1`; `workflow=*` means any file. */
   meta?: string;
+  /** Not read by the cache: kept, with `id`, so that a Go `task.Task` decoded from JSON can be passed as it is. */
   info?: string;
+  /** Not read by the cache; see `info`. */
   id?: string;
 }
 

@@ -17,8 +17,10 @@ export class IndexedDBStorage implements StorageAdapter {
   #foreign: unknown;
 
   /**
-   * @param key the IndexedDB key the image lives under
-   * @param store an idb-keyval store (`createStore(db, objectStore)`). Default is idb-keyval's own.
+   * @param key the key the image lives under, in idb-keyval's default store (database
+   * `keyval-store`, object store `keyval`, shared with other code of the page that uses
+   * idb-keyval's defaults) unless `store` is given
+   * @param store an idb-keyval store (`createStore(db, objectStore)`), to keep the image apart. Default is idb-keyval's own.
    */
   constructor(key: string, store?: KeyvalStore) {
     if (typeof key !== 'string' || key === '') throw new TypeError('IndexedDBStorage needs a key');
