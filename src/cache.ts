@@ -8,6 +8,7 @@ import { checkOpenOptions, checkSavedOptions, type OpenOptions, type SavedOption
 import { openDatabase, openSavedDatabase, releaseStorage } from './open-database.js';
 import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js';
 import type { Platform } from './platform.js';
+import { recheckStore } from './recheck-store.js';
 import { refreshStore } from './refresh-store.js';
 import { SaveQueue } from './save-queue.js';
 import { NoWorkflowFiles } from './sources/no-workflow-files.js';
@@ -79,6 +80,14 @@ export class WorkflowCache {
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#wasm = options.sqlJs ?? platform.wasm ?? {};
     if (rebuilt) cache.#saves.changed();
+    // Before the refresh: files it loads anew are checked by the current checks anyway.
+    try {
+      if (recheckStore(store)) cache.#saves.changed();
+    } catch (error) {
+      store.close();
+      await releaseStorage(kept);
+      throw error;
+    }
     cache.#maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     try {
       await cache.refresh();
@@ -108,7 +117,15 @@ export class WorkflowCache {
     const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const engine = await loadEngine(options.sqlJs ?? platform.wasm);
     const db = await openSavedDatabase(engine, storage);
-    const cache = new this(new WorkflowStore(db), new NoWorkflowFiles(storage.location ?? 'storage'), undefined, platform.md5) as C['prototype'];
+    const store = new WorkflowStore(db);
+    // In memory only, as the schema's migration is: nothing here is saved.
+    try {
+      recheckStore(store);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    const cache = new this(store, new NoWorkflowFiles(storage.location ?? 'storage'), undefined, platform.md5) as C['prototype'];
     cache.#wasm = options.sqlJs ?? platform.wasm ?? {};
     return cache;
   }

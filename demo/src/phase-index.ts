@@ -4,6 +4,9 @@ import type { PhaseRecord, WorkflowCache } from '../../src/index.browser.js';
 const CHUNK_PHASES = 5000;
 
 /** A phase as the tables show it, with what filtering and sorting need computed once. */
+/** The columns phases sort by: the fields with one value each. */
+export type SortColumn = Exclude<keyof PhaseRecord, 'problems'>;
+
 export interface IndexedPhase extends PhaseRecord {
   /** Every column, lower-cased and joined: what the filter searches. */
   readonly haystack: string;
@@ -67,7 +70,7 @@ export class PhaseIndex {
    * `all()` sorted by a column (stable: equal values keep file order), kept until the phases
    * change, so a click on a column already sorted costs nothing.
    */
-  sortedBy(column: keyof PhaseRecord): IndexedPhase[] {
+  sortedBy(column: SortColumn): IndexedPhase[] {
     let sorted = this.#sorted.get(column);
     if (!sorted) {
       const all = this.all();
@@ -193,7 +196,7 @@ function byCodeUnit(a: string, b: string): number {
 }
 
 /** The columns a table sorts by. */
-const sortable: Array<keyof PhaseRecord> = ['task', 'status', 'filePath', 'dependsOn', 'rule', 'retry', 'template'];
+const sortable: SortColumn[] = ['task', 'status', 'filePath', 'dependsOn', 'rule', 'retry', 'template'];
 
 function idle(): Promise<void> {
   return new Promise((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve()) : setTimeout(resolve, 50)));
