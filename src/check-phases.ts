@@ -19,7 +19,7 @@ export interface CheckedPhase {
   job: string;
   /** Position in the file, from 0, counting dropped duplicates too. */
   position: number;
-  /** The line of its `[[phase]]` header, when known. */
+  /** The line of its `[[phase]]` header, when known: found only for a file with problems. */
   line: number | undefined;
   /** What is wrong with it, in the order `status` reports them. */
   problems: Problem[];
@@ -33,21 +33,31 @@ export type KeptPhase = Omit<CheckedPhase, 'status'>;
 /**
  * Checks the phases of one file, in file order: drops later phases whose key repeats an earlier
  * one (noting it on the kept phase) and gives each kept phase its problems and status.
- * @param lineOf the line of the phase at a position in the file, when known
+ * @param lineOf the line of the phase at a position in the file, asked only when the file has
+ * problems: finding lines costs a sixth of the rest of a check, and most files have none
  */
-export function checkPhases(phases: readonly Phase[], lineOf: (position: number) => number | undefined = () => undefined): CheckedPhase[] {
+export function checkPhases(phases: readonly Phase[], lineOf?: (position: number) => number | undefined): CheckedPhase[] {
   const kept = new Map<string, KeptPhase>();
+  const duplicateAt = new Map<Problem, number>();
   phases.forEach((phase, position) => {
     const phaseJob = job(phase);
     const key = taskKey(phase, phaseJob);
     const first = kept.get(key);
     if (first) {
-      first.problems.push(at(lineOf(position), duplicateTask(key, position)));
+      const problem = duplicateTask(key, position);
+      duplicateAt.set(problem, position);
+      first.problems.push(problem);
       return;
     }
-    kept.set(key, { phase, key, topic: topic(phase), job: phaseJob, position, line: lineOf(position), problems: [] });
+    kept.set(key, { phase, key, topic: topic(phase), job: phaseJob, position, line: undefined, problems: [] });
   });
-  return checkKept([...kept.values()]);
+  const checked = checkKept([...kept.values()]);
+  if (!lineOf || checked.every((c) => c.problems.length === 0)) return checked;
+  return checked.map((c) => {
+    const line = lineOf(c.position);
+    const problems = c.problems.map((p) => at(duplicateAt.has(p) ? lineOf(duplicateAt.get(p)!) : line, p));
+    return { ...c, line, problems };
+  });
 }
 
 /**

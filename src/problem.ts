@@ -21,7 +21,9 @@ export interface Problem {
   message: string;
   /**
    * The line of the phase's `[[phase]]` header in its file (for `duplicate-task`, the ignored
-   * duplicate's), 1-based; absent when not known (a database loaded before lines were kept).
+   * duplicate's), 1-based. Lines are kept for files that had problems when loaded: absent for a
+   * problem a newer check found in a file that had none then, or in a database loaded before
+   * lines were kept, until the file changes.
    */
   line?: number;
 }

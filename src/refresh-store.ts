@@ -182,14 +182,19 @@ async function plan(
   }
 }
 
-/** The phases of a file checked, each with its line in the file's text. */
+/** The phases of a file checked; a file with problems has its lines found in its text, once. */
 function checked(phases: readonly Phase[], bytes: Uint8Array): CheckedPhase[] {
-  if (phases.length === 0) return [];
-  const text = new TextDecoder().decode(bytes);
-  const lines = phaseLines(text);
-  // Phases written as an inline array (`phase = [ … ]`) are all on the key's line.
-  const inline = lines.length === 0 ? inlinePhasesLine(text)?.start : undefined;
-  return checkPhases(phases, (position) => lines[position]?.start ?? inline);
+  let lineOf: ((position: number) => number | undefined) | undefined;
+  return checkPhases(phases, (position) => {
+    if (!lineOf) {
+      const text = new TextDecoder().decode(bytes);
+      const lines = phaseLines(text);
+      // Phases written as an inline array (`phase = [ … ]`) are all on the key's line.
+      const inline = lines.length === 0 ? inlinePhasesLine(text)?.start : undefined;
+      lineOf = (at) => lines[at]?.start ?? inline;
+    }
+    return lineOf(position);
+  });
 }
 
 /** Tells when a slice of {@link SLICE_MS} of work is spent, and gives the event loop a turn then. */

@@ -82,6 +82,11 @@ describe('problems()', () => {
     expect(record.status).toBe(record.problems!.map((p) => p.message).join('; '));
   });
 
+  it('stores nothing beside the phases of a sound file: no line, no problems', async () => {
+    const cache = await caches.openMemory({ 'w.toml': '[[phase]]\ntask = "a"\nrule = "cron=0 0 * * *"\n' });
+    expect(cache.query('SELECT line, problems FROM workflow_phases')).toEqual([{ line: null, problems: null }]);
+  });
+
   it('gives a sound phase no problems and an empty status', async () => {
     const record = (await records({ 'w.toml': '[[phase]]\ntask = "a"\nrule = "cron=0 0 * * *"\n' })).get('a')!;
     expect([record.status, record.problems]).toEqual(['', undefined]);
@@ -131,13 +136,15 @@ describe('problems()', () => {
     }
 
     it('has its statuses and problems recomputed at open from the stored rows, with no history written', async () => {
-      const { dir, database } = await savedCache('[[phase]]\ntask = "a"\nrule = "cron=0 0 * * *"\n');
+      // Lines are kept for a file with problems: the blank phase b is one.
+      const { dir, database } = await savedCache('[[phase]]\ntask = "a"\nrule = "cron=0 0 * * *"\n\n[[phase]]\ntask = "b"\n');
       // The row now says retry 11, the file still 0: a verdict for retry 11 comes from the row, not the file.
-      await edit(database, `UPDATE workflow_phases SET retry = 11, status = 'stale verdict', problems = NULL;
+      await edit(database, `UPDATE workflow_phases SET retry = 11, status = 'stale verdict', problems = NULL WHERE task = 'a';
         UPDATE workflow_meta SET value = '${CHECKS_VERSION - 1}' WHERE key = 'checks_version'`);
       const cache = await caches.open({ workflows: join(dir, 'w'), storage: database });
       expect(cache.phases().map((p) => [p.retry, p.status, p.problems?.map((q) => [q.code, q.line])])).toEqual([
         [11, 'warning: retry count exceeds recommended limit', [['retry-over-limit', 1]]],
+        [0, 'invalid phase: rule and dependsOn are blank', [['blank-phase', 5]]],
       ]);
       expect(cache.query('SELECT count(*) AS n FROM workflow_history')).toEqual([{ n: 0 }]);
       expect(cache.query("SELECT value FROM workflow_meta WHERE key = 'checks_version'")).toEqual([{ value: String(CHECKS_VERSION) }]);

@@ -23,7 +23,7 @@ export interface Migration {
  * `loaded_at` when that version was loaded, `phases` as JSON
  * `[{task, rule, dependsOn, retry, template, status}]`). Version 3: each file's version as its
  * source gives it (an object's ETag), so an unchanged object is known without reading it. Version
- * 4: each phase's line in its file and its problems as JSON `[{code, severity, message, line}]`
+ * 4: each phase's line in its file (kept for files with problems) and its problems as JSON `[{code, severity, message, line}]`
  * (`status` is their messages joined), and `workflow_meta`, which holds `checks_version`: the
  * version of the checks that gave the stored problems. Comments inside the SQL are kept short:
  * they ship in the bundle and in every database's schema.
@@ -87,7 +87,7 @@ export const migrations: readonly Migration[] = [
   {
     version: 4,
     sql: `
-      ALTER TABLE workflow_phases ADD COLUMN line INTEGER; -- of its [[phase]] header
+      ALTER TABLE workflow_phases ADD COLUMN line INTEGER; -- of [[phase]], if problems
       ALTER TABLE workflow_phases ADD COLUMN problems TEXT; -- JSON, NULL when none
       CREATE TABLE workflow_meta (
         key TEXT PRIMARY KEY,
