@@ -83,7 +83,7 @@ export function phasesView(workspace: Workspace): { element: HTMLElement; render
       header: () => h('button', { type: 'button', class: 'sort', 'data-testid': `sort-${f.key}`, onclick: () => sortBy(f.key) }, f.label, h('span', { class: 'arrow', 'aria-hidden': 'true' }, sortKey === f.key ? (ascending ? '▲' : '▼') : '')),
       cell: (r) => {
         if (f.key !== 'status') return String(r[f.key]);
-        const problems = problemsOf(r.status);
+        const problems = problemsOf(r);
         return problems.length === 0 ? h('span', { class: 'ok-mark' }, 'ok') : h('ul', {}, ...problems.map((p) => h('li', {}, p)));
       },
     };
