@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { CHECKS_VERSION } from '../src/check-phases.js';
-import { MemorySource, WorkflowCache, type PhaseRecord, type Problem } from '../src/index.node.js';
+import { DatabaseContentError, MemorySource, WorkflowCache, type PhaseRecord, type Problem } from '../src/index.node.js';
 import { useCaches, useTempDirs, writeFiles } from './helpers.js';
 
 /** One phase a line, each header on the line its comment names. */
@@ -63,6 +63,15 @@ describe('problems()', () => {
   async function records(files: Record<string, string>): Promise<Map<string, PhaseRecord>> {
     const cache = await caches.openMemory(files);
     return new Map(cache.phases().map((p) => [p.task, p]));
+  }
+
+  /** Changes a saved database's rows behind the cache's back, as a database of an older release holds them. */
+  async function edit(database: string, sql: string): Promise<void> {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(await readFile(database));
+    db.exec(sql);
+    await writeFile(database, db.export());
+    db.close();
   }
 
   it.each<[string, Problem[]]>([
@@ -126,15 +135,6 @@ describe('problems()', () => {
       return { dir, database };
     }
 
-    /** Changes a saved database's rows behind the cache's back, as a database of an older release holds them. */
-    async function edit(database: string, sql: string): Promise<void> {
-      const SQL = await initSqlJs();
-      const db = new SQL.Database(await readFile(database));
-      db.exec(sql);
-      await writeFile(database, db.export());
-      db.close();
-    }
-
     it('has its statuses and problems recomputed at open from the stored rows, with no history written', async () => {
       // Lines are kept for a file with problems: the blank phase b is one.
       const { dir, database } = await savedCache('[[phase]]\ntask = "a"\nrule = "cron=0 0 * * *"\n\n[[phase]]\ntask = "b"\n');
@@ -171,6 +171,14 @@ describe('problems()', () => {
       ]);
     });
 
+    it('has problems that do not read back as JSON rewritten', async () => {
+      const { database } = await savedCache('[[phase]]\ntask = "a"\n');
+      await edit(database, `UPDATE workflow_phases SET problems = '[{"code":'; DELETE FROM workflow_meta`);
+      const reader = await WorkflowCache.openSaved({ storage: database });
+      expect(reader.phases()[0].problems).toEqual([{ code: 'blank-phase', severity: 'error', message: 'invalid phase: rule and dependsOn are blank', line: 1 }]);
+      await reader.close();
+    });
+
     it('is rechecked in memory by openSaved(), which writes nothing', async () => {
       const { database } = await savedCache('[[phase]]\ntask = "a"\nrule = "cron=0 0 * * *"\n');
       await edit(database, `UPDATE workflow_phases SET depends_on = 'gone'; DELETE FROM workflow_meta`);
@@ -180,6 +188,19 @@ describe('problems()', () => {
       await reader.close();
       expect(await readFile(database)).toEqual(before);
     });
+  });
+
+  it('refuses to read problems that are not a list of problems in JSON, naming the file', async () => {
+    const database = join(await tempDir(), 'w.sqlite');
+    await (await WorkflowCache.open({ workflows: new MemorySource({ 'f.toml': '[[phase]]\ntask = "a"\n' }), storage: database })).close();
+    await edit(database, `UPDATE workflow_phases SET problems = '[{"code": "blank-phase"}]'`);
+    const reader = await WorkflowCache.openSaved({ storage: database });
+    try {
+      expect(() => reader.phases()).toThrow(DatabaseContentError);
+      expect(() => reader.phases()).toThrow(/^f\.toml holds the problems of phase "a" as something other than a list of problems in JSON/);
+    } finally {
+      await reader.close();
+    }
   });
 
   describe('a database saved at an older schema version', () => {

@@ -1,5 +1,5 @@
 import type { CheckedPhase, KeptPhase } from '../check-phases.js';
-import type { LoadFailure } from '../errors.js';
+import { DatabaseContentError, type LoadFailure } from '../errors.js';
 import type { HistoryRetention } from '../history.js';
 import { dependency, type Phase, type PhaseRecord } from '../phase.js';
 import type { Problem } from '../problem.js';
@@ -120,7 +120,7 @@ export class WorkflowTables {
     const rows = file === undefined ? this.#statements.all(lookups.phases) : this.#statements.all(lookups.phasesOfFile, [file]);
     return rows.map((row) => {
       const record: PhaseRecord = { ...toPhase(row), filePath: String(row[AFTER_PHASE]), status: String(row[AFTER_PHASE + 1]) };
-      if (row[AFTER_PHASE + 2] !== null) record.problems = JSON.parse(String(row[AFTER_PHASE + 2])) as Problem[];
+      if (row[AFTER_PHASE + 2] !== null) record.problems = storedProblems(record.filePath, record.task, row[AFTER_PHASE + 2]);
       return record;
     });
   }
@@ -138,7 +138,8 @@ export class WorkflowTables {
       position: Number(row[AFTER_PHASE + 4]),
       line: row[AFTER_PHASE + 5] === null ? undefined : Number(row[AFTER_PHASE + 5]),
       status: String(row[AFTER_PHASE + 6] ?? ''),
-      problems: row[AFTER_PHASE + 7] === null ? undefined : (JSON.parse(String(row[AFTER_PHASE + 7])) as Problem[]),
+      // What does not read back is checked anew all the same: the recheck rewrites it.
+      problems: row[AFTER_PHASE + 7] === null ? undefined : readableProblems(String(row[AFTER_PHASE]), String(row[0]), row[AFTER_PHASE + 7]),
     }));
   }
 
@@ -337,6 +338,45 @@ function toFileState(row: SqlValue[]): FileState {
     checkedAtMs: row[3] as number | null,
     version: row[4] as string | null,
   };
+}
+
+/**
+ * A phase's problems as stored.
+ * @throws {DatabaseContentError} when the stored text is not a list of problems in JSON
+ */
+function storedProblems(file: string, task: string, stored: SqlValue): Problem[] {
+  let problems: unknown;
+  let cause: unknown;
+  try {
+    problems = JSON.parse(String(stored));
+  } catch (error) {
+    cause = error;
+  }
+  if (!Array.isArray(problems) || !problems.every(isProblem)) {
+    // The parser's message quotes the stored text: it stays in `cause`, out of the message.
+    throw new DatabaseContentError(
+      file,
+      `${file} holds the problems of phase ${JSON.stringify(task)} as something other than a list of problems in JSON; ` +
+        'the database was changed outside workflow-cache or is damaged',
+      cause === undefined ? undefined : { cause },
+    );
+  }
+  return problems;
+}
+
+function readableProblems(file: string, task: string, stored: SqlValue): Problem[] | undefined {
+  try {
+    return storedProblems(file, task, stored);
+  } catch (error) {
+    if (error instanceof DatabaseContentError) return undefined;
+    throw error;
+  }
+}
+
+function isProblem(p: unknown): p is Problem {
+  if (typeof p !== 'object' || p === null) return false;
+  const { code, severity, message, line } = p as Record<string, unknown>;
+  return typeof code === 'string' && (severity === 'error' || severity === 'warning') && typeof message === 'string' && (line === undefined || Number.isInteger(line));
 }
 
 /** The `problems` column: JSON, `NULL` when there are none (most phases: nothing to bind). */
