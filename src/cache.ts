@@ -106,7 +106,8 @@ export class WorkflowCache {
    * Opens a saved database to read it without its workflow files: lookups, `phases()`,
    * `failures()`, `history()`, `query()` and `stats()` answer from what was saved. Nothing is
    * written: no lock is taken (a reader does not hold up the cache that writes), an older schema
-   * is brought up to date in memory only, `close()` saves nothing, and `refresh()` rejects.
+   * is brought up to date and verdicts of other checks are checked again in memory only,
+   * `close()` saves nothing, and `refresh()` rejects.
    * @throws {StorageError} when the storage holds no database, or one that cannot be used
    * @throws {SchemaVersionError} when the database was written by a newer workflow-cache
    */
