@@ -8,6 +8,7 @@ import { checkOpenOptions, checkSavedOptions, type OpenOptions, type SavedOption
 import { openDatabase, openSavedDatabase, releaseStorage } from './open-database.js';
 import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js';
 import type { Platform } from './platform.js';
+import { recheckStore } from './recheck-store.js';
 import { refreshStore } from './refresh-store.js';
 import { SaveQueue } from './save-queue.js';
 import { NoWorkflowFiles } from './sources/no-workflow-files.js';
@@ -79,6 +80,14 @@ export class WorkflowCache {
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#wasm = options.sqlJs ?? platform.wasm ?? {};
     if (rebuilt) cache.#saves.changed();
+    // Before the refresh: files it loads anew are checked by the current checks anyway.
+    try {
+      if (recheckStore(store)) cache.#saves.changed();
+    } catch (error) {
+      store.close();
+      await releaseStorage(kept);
+      throw error;
+    }
     cache.#maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     try {
       await cache.refresh();
@@ -97,7 +106,8 @@ export class WorkflowCache {
    * Opens a saved database to read it without its workflow files: lookups, `phases()`,
    * `failures()`, `history()`, `query()` and `stats()` answer from what was saved. Nothing is
    * written: no lock is taken (a reader does not hold up the cache that writes), an older schema
-   * is brought up to date in memory only, `close()` saves nothing, and `refresh()` rejects.
+   * is brought up to date and verdicts of other checks are checked again in memory only,
+   * `close()` saves nothing, and `refresh()` rejects.
    * @throws {StorageError} when the storage holds no database, or one that cannot be used
    * @throws {SchemaVersionError} when the database was written by a newer workflow-cache
    */
@@ -108,7 +118,15 @@ export class WorkflowCache {
     const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const engine = await loadEngine(options.sqlJs ?? platform.wasm);
     const db = await openSavedDatabase(engine, storage);
-    const cache = new this(new WorkflowStore(db), new NoWorkflowFiles(storage.location ?? 'storage'), undefined, platform.md5) as C['prototype'];
+    const store = new WorkflowStore(db);
+    // In memory only, as the schema's migration is: nothing here is saved.
+    try {
+      recheckStore(store);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    const cache = new this(store, new NoWorkflowFiles(storage.location ?? 'storage'), undefined, platform.md5) as C['prototype'];
     cache.#wasm = options.sqlJs ?? platform.wasm ?? {};
     return cache;
   }

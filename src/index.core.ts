@@ -23,6 +23,7 @@ export {
 export type { LoadFailure } from './errors.js';
 export { emptyPhase, isEmpty, job, topic } from './phase.js';
 export type { Phase, PhaseRecord, Task } from './phase.js';
+export type { Problem, ProblemCode } from './problem.js';
 export { cronError } from './cron.js';
 export type { HistoryRetention, VersionPhase, WorkflowVersion } from './history.js';
 export type { CacheStats, DatabaseCounts, Operation, OperationStats } from './stats.js';

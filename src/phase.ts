@@ -1,3 +1,4 @@
+import type { Problem } from './problem.js';
 import { queryValue } from './query-string.js';
 
 /** One phase of a workflow file, exactly as written in it (Go's `workflow.Phase`). */
@@ -29,10 +30,13 @@ export interface Task {
   id?: string;
 }
 
-/** A phase with the file it comes from and the problems found in it (`''` when none). */
+/** A phase with the file it comes from and the problems found in it. */
 export interface PhaseRecord extends Phase {
   filePath: string;
+  /** The problems' messages joined with `; `, `''` when none. */
   status: string;
+  /** The problems, as data; absent when there are none. */
+  problems?: Problem[];
 }
 
 /** The phase returned when nothing matches: all strings `''`, retry `0`. */

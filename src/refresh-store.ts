@@ -2,6 +2,8 @@ import { describeFailure, WorkflowLoadError, type LoadFailure } from './errors.j
 import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type SourceEntry, type WorkflowSource } from './sources/source.js';
 import { checkPhases, type CheckedPhase } from './check-phases.js';
 import type { FileState } from './db/workflow-tables.js';
+import { inlinePhasesLine, phaseLines } from './phase-lines.js';
+import type { Phase } from './phase.js';
 import type { WorkflowStore } from './store.js';
 import { parseWorkflow } from './workflow-file.js';
 import { messageOf } from './message-of.js';
@@ -171,14 +173,29 @@ async function plan(
     // Go keeps a `checksum` the file declares as its hash: it never equals the md5, so the
     // file is loaded anew at every refresh; no stamp is kept, so that it is read every time.
     if (workflow.checksum !== undefined) {
-      return { kind: 'load', entry: { ...entry, mtimeMs: undefined }, hash: workflow.checksum, phases: checkPhases(workflow.phases) };
+      return { kind: 'load', entry: { ...entry, mtimeMs: undefined }, hash: workflow.checksum, phases: checked(workflow.phases, bytes) };
     }
-    return { kind: 'load', entry, hash, phases: checkPhases(workflow.phases) };
+    return { kind: 'load', entry, hash, phases: checked(workflow.phases, bytes) };
   } catch (cause) {
     if (cause instanceof WorkflowLoadError) return { kind: 'fail', failure: cause };
     const reason = messageOf(cause);
     return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
   }
+}
+
+/** The phases of a file checked; a file with problems has its lines found in its text, once. */
+function checked(phases: readonly Phase[], bytes: Uint8Array): CheckedPhase[] {
+  let lineOf: ((position: number) => number | undefined) | undefined;
+  return checkPhases(phases, (position) => {
+    if (!lineOf) {
+      const text = new TextDecoder().decode(bytes);
+      const lines = phaseLines(text);
+      // Phases written as an inline array (`phase = [ … ]`) are all on the key's line.
+      const inline = lines.length === 0 ? inlinePhasesLine(text)?.start : undefined;
+      lineOf = (at) => lines[at]?.start ?? inline;
+    }
+    return lineOf(position);
+  });
 }
 
 /** Tells when a slice of {@link SLICE_MS} of work is spent, and gives the event loop a turn then. */

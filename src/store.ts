@@ -2,10 +2,11 @@ import { AnswerMemo } from './answer-memo.js';
 import type { CheckedPhase } from './check-phases.js';
 import type { Database } from './db/engine.js';
 import { runReadOnly } from './db/read-only.js';
-import { WorkflowTables, type FileState, type FileStamp, type WorkflowFile } from './db/workflow-tables.js';
+import { WorkflowTables, type FileState, type FileStamp, type StoredPhase, type WorkflowFile } from './db/workflow-tables.js';
 import type { LoadFailure } from './errors.js';
 import { defaultRetention, readHistory, type HistoryRetention, type WorkflowVersion } from './history.js';
 import type { Phase, PhaseRecord } from './phase.js';
+import type { Problem } from './problem.js';
 import { ReadCache } from './read-cache.js';
 import type { DatabaseCounts } from './stats.js';
 
@@ -108,6 +109,25 @@ export class WorkflowStore {
   writeFile(key: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
     this.#forget();
     this.#tables.writeFile(key, hash, stamp, checkedAtMs, phases);
+  }
+
+  /** Every stored phase with what the checks last found, files in key order, phases in file order. */
+  storedPhases(): StoredPhase[] {
+    return this.#tables.storedPhases();
+  }
+
+  /** Replaces a phase's status and problems, nothing else: no history is kept of a recheck. */
+  setProblems(file: string, task: string, status: string, problems: readonly Problem[]): void {
+    this.#tables.setProblems(file, task, status, problems);
+  }
+
+  /** The version of the checks that gave the stored problems; `undefined` when none is recorded. */
+  checksVersion(): number | undefined {
+    return this.#tables.checksVersion();
+  }
+
+  setChecksVersion(version: number): void {
+    this.#tables.setChecksVersion(version);
   }
 
   /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */

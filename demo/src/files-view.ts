@@ -3,7 +3,6 @@ import { phaseLines } from '../../src/phase-lines.js';
 import { h, setChildren } from './dom.js';
 import { TomlEditor, type Problem } from './editor.js';
 import type { IndexedPhase } from './phase-index.js';
-import { problemsOf, severity } from './problems.js';
 import type { Workspace } from './workspace.js';
 import { messageOf } from '../../src/message-of.js';
 
@@ -137,9 +136,9 @@ function phaseProblems(text: string, records: readonly IndexedPhase[]): Problem[
     if (index === -1) continue;
     used.add(index);
     const range = ranges[index];
-    if (!range || record.status === '') continue;
-    for (const problem of problemsOf(record.status)) {
-      problems.push({ line: range.start, endLine: range.end, severity: severity({ status: problem }) === 'warning' ? 'warning' : 'error', message: `${record.task}: ${problem}` });
+    if (!range) continue;
+    for (const problem of record.problems ?? []) {
+      problems.push({ line: range.start, endLine: range.end, severity: problem.severity, message: `${record.task}: ${problem.message}` });
     }
   }
   return problems.sort((a, b) => a.line - b.line);

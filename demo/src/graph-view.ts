@@ -201,8 +201,8 @@ function relationships(records: readonly PhaseRecord[]): { nodes: Node[]; edges:
       id: n.id,
       title: n.task,
       detail: r ? r.rule || (r.dependsOn ? `after ${r.dependsOn}` : '') : 'not in this file',
-      kind: n.missing ? 'missing' : severity(n),
-      tooltip: [n.task, ...problemsOf(n.status)].join('\n'),
+      kind: r ? severity(r) : 'missing',
+      tooltip: [n.task, ...(r ? problemsOf(r) : [n.status])].join('\n'),
     };
   });
   const missing = new Set(graph.nodes.filter((n) => n.missing).map((n) => n.id));

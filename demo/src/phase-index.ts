@@ -1,9 +1,12 @@
-import type { PhaseRecord, WorkflowCache } from '../../src/index.browser.js';
+import type { PhaseRecord, Problem, WorkflowCache } from '../../src/index.browser.js';
 
 /** How many phases one read of "All files" takes before the page gets to paint again. */
 const CHUNK_PHASES = 5000;
 
 /** A phase as the tables show it, with what filtering and sorting need computed once. */
+/** The columns phases sort by: the fields with one value each. */
+export type SortColumn = Exclude<keyof PhaseRecord, 'problems'>;
+
 export interface IndexedPhase extends PhaseRecord {
   /** Every column, lower-cased and joined: what the filter searches. */
   readonly haystack: string;
@@ -67,7 +70,7 @@ export class PhaseIndex {
    * `all()` sorted by a column (stable: equal values keep file order), kept until the phases
    * change, so a click on a column already sorted costs nothing.
    */
-  sortedBy(column: keyof PhaseRecord): IndexedPhase[] {
+  sortedBy(column: SortColumn): IndexedPhase[] {
     let sorted = this.#sorted.get(column);
     if (!sorted) {
       const all = this.all();
@@ -138,13 +141,13 @@ export class PhaseIndex {
     // Read afresh: an edit during the reload may have read one of these files already.
     for (const key of keys) this.#byFile.set(key, []);
     const [answer] = cache.query(
-      `SELECT json_group_array(json_array(file_path, written_task, coalesce(depends_on, ''), coalesce(rule, ''), coalesce(retry, 0), coalesce(template, ''), coalesce(status, '')))
+      `SELECT json_group_array(json_array(file_path, written_task, coalesce(depends_on, ''), coalesce(rule, ''), coalesce(retry, 0), coalesce(template, ''), coalesce(status, ''), json(problems)))
        AS phases FROM (SELECT * FROM workflow_phases WHERE file_path BETWEEN ? AND ? ORDER BY file_path, position)`,
       [keys[0], keys[keys.length - 1]],
     );
-    const rows = JSON.parse(String(answer.phases)) as Array<[string, string, string, string, number, string, string]>;
-    for (const [filePath, task, dependsOn, rule, retry, template, status] of rows) {
-      const record = indexed({ filePath, task, dependsOn, rule, retry, template, status });
+    const rows = JSON.parse(String(answer.phases)) as Array<[string, string, string, string, number, string, string, Problem[] | null]>;
+    for (const [filePath, task, dependsOn, rule, retry, template, status, problems] of rows) {
+      const record = indexed({ filePath, task, dependsOn, rule, retry, template, status, ...(problems && { problems }) });
       this.#byFile.get(filePath)?.push(record);
     }
     this.#changed();
@@ -166,7 +169,7 @@ export class PhaseIndex {
 
 function indexed(r: PhaseRecord): IndexedPhase {
   const haystack = [r.filePath, r.task, r.dependsOn, r.rule, r.retry, r.template, r.status].join('\n').toLowerCase();
-  return { filePath: r.filePath, task: r.task, dependsOn: r.dependsOn, rule: r.rule, retry: r.retry, template: r.template, status: r.status, haystack, key: `${r.filePath}\n${r.task}` };
+  return { filePath: r.filePath, task: r.task, dependsOn: r.dependsOn, rule: r.rule, retry: r.retry, template: r.template, status: r.status, ...(r.problems && { problems: r.problems }), haystack, key: `${r.filePath}\n${r.task}` };
 }
 
 /** Files, in the database's key order (what BETWEEN follows), grouped to hold about CHUNK_PHASES phases each. */
@@ -193,7 +196,7 @@ function byCodeUnit(a: string, b: string): number {
 }
 
 /** The columns a table sorts by. */
-const sortable: Array<keyof PhaseRecord> = ['task', 'status', 'filePath', 'dependsOn', 'rule', 'retry', 'template'];
+const sortable: SortColumn[] = ['task', 'status', 'filePath', 'dependsOn', 'rule', 'retry', 'template'];
 
 function idle(): Promise<void> {
   return new Promise((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve()) : setTimeout(resolve, 50)));

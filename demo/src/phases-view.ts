@@ -1,12 +1,11 @@
-import type { PhaseRecord } from '../../src/index.browser.js';
 import { h } from './dom.js';
-import type { IndexedPhase } from './phase-index.js';
+import type { IndexedPhase, SortColumn } from './phase-index.js';
 import { problemsOf, severity } from './problems.js';
 import { VirtualTable, type Column } from './virtual-table.js';
 import type { Workspace } from './workspace.js';
 
 interface Field {
-  key: keyof PhaseRecord;
+  key: SortColumn;
   label: string;
   width: string;
   className?: string;
@@ -28,7 +27,7 @@ const scopeKey = 'playground-phases-scope';
 
 /** The phases of the selected file or of all files: sortable, filterable, problems highlighted, any number of them. */
 export function phasesView(workspace: Workspace): { element: HTMLElement; render: () => void } {
-  let sortKey: keyof PhaseRecord | undefined;
+  let sortKey: SortColumn | undefined;
   let ascending = true;
   const scope = h('select', { 'data-testid': 'phases-scope', 'aria-label': 'Which phases', onchange: () => { localStorage.setItem(scopeKey, scope.value); fresh(); } },
     h('option', { value: 'file' }, 'Selected file'),
@@ -84,13 +83,13 @@ export function phasesView(workspace: Workspace): { element: HTMLElement; render
       header: () => h('button', { type: 'button', class: 'sort', 'data-testid': `sort-${f.key}`, onclick: () => sortBy(f.key) }, f.label, h('span', { class: 'arrow', 'aria-hidden': 'true' }, sortKey === f.key ? (ascending ? '▲' : '▼') : '')),
       cell: (r) => {
         if (f.key !== 'status') return String(r[f.key]);
-        const problems = problemsOf(r.status);
+        const problems = problemsOf(r);
         return problems.length === 0 ? h('span', { class: 'ok-mark' }, 'ok') : h('ul', {}, ...problems.map((p) => h('li', {}, p)));
       },
     };
   }
 
-  function sortBy(key: keyof PhaseRecord): void {
+  function sortBy(key: SortColumn): void {
     ascending = sortKey === key ? !ascending : true;
     sortKey = key;
     fresh();
@@ -100,7 +99,7 @@ export function phasesView(workspace: Workspace): { element: HTMLElement; render
 }
 
 /** One file's phases sorted by a column, stable: a few hundred at most. */
-function sortFile(records: IndexedPhase[], key: keyof PhaseRecord): IndexedPhase[] {
+function sortFile(records: IndexedPhase[], key: SortColumn): IndexedPhase[] {
   return records.map((r, i) => [r, i] as const).sort(([a, i], [b, j]) => {
     const x = a[key];
     const y = b[key];

@@ -2,6 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { WorkflowCache } from '../cache.js';
 import { SourceChangedError } from '../errors.js';
 import { inlinePhasesLine, phaseLines } from '../phase-lines.js';
+import type { Problem } from '../problem.js';
 
 /** What a problem is about, for reports that sort by kind (SARIF rules). */
 export type FindingKind = 'phase-problem' | 'load-failure' | 'no-workflow-files';
@@ -9,6 +10,8 @@ export type FindingKind = 'phase-problem' | 'load-failure' | 'no-workflow-files'
 /** One thing wrong, placed where an editor or a CI run can show it. */
 export interface Finding {
   kind: FindingKind;
+  /** `warning` for a phase whose problems are all warnings, which runs as written. */
+  severity: Problem['severity'];
   /** The file as a path from where the command ran (`examples/broken/problems.toml`); absent for the whole folder. */
   path?: string;
   /** 1-based; absent when the place is not known (a file that cannot be read). */
@@ -22,6 +25,8 @@ interface ProblemRow {
   position: number;
   task: string;
   status: string;
+  /** JSON, as stored: `[{code, severity, message, line}]`. */
+  problems: string | null;
 }
 
 /**
@@ -31,18 +36,21 @@ interface ProblemRow {
  */
 export async function findingsOf(cache: WorkflowCache, path: string): Promise<Finding[]> {
   const rows = cache.query(
-    "SELECT file_path, position, task, status FROM workflow_phases WHERE status != '' ORDER BY file_path, position",
+    "SELECT file_path, position, task, status, problems FROM workflow_phases WHERE status != '' ORDER BY file_path, position",
   ) as unknown as ProblemRow[];
   const linesOf = new Map<string, (position: number) => { line: number; column: number } | undefined>();
   const findings: Finding[] = [];
   for (const row of rows) {
     if (!linesOf.has(row.file_path)) linesOf.set(row.file_path, await phaseLinesOf(cache, row.file_path));
     const at = linesOf.get(row.file_path)!(row.position);
-    findings.push({ kind: 'phase-problem', path: shownPath(cache, path, row.file_path), ...at, message: `${row.task}: ${row.status}` });
+    const problems = JSON.parse(row.problems ?? '[]') as Problem[];
+    const severity = problems.length > 0 && problems.every((p) => p.severity === 'warning') ? 'warning' : 'error';
+    findings.push({ kind: 'phase-problem', severity, path: shownPath(cache, path, row.file_path), ...at, message: `${row.task}: ${row.status}` });
   }
   for (const f of cache.failures()) {
     findings.push({
       kind: 'load-failure',
+      severity: 'error',
       path: shownPath(cache, path, f.file),
       ...(f.line === undefined ? {} : { line: f.line }),
       ...(f.column === undefined ? {} : { column: f.column }),

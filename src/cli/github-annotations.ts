@@ -2,7 +2,7 @@ import type { Finding } from './findings.js';
 
 /**
  * Findings as GitHub Actions workflow commands, one `::error file=…,line=…,col=…::message` line
- * each, which the run shows on the file's line in the pull request. Values are escaped as the
+ * each (`::warning` for a warning), which the run shows on the file's line in the pull request. Values are escaped as the
  * Actions toolkit escapes them, so a file name or message cannot end the command or start another.
  */
 export function githubAnnotations(findings: readonly Finding[]): string {
@@ -13,7 +13,7 @@ export function githubAnnotations(findings: readonly Finding[]): string {
         f.line === undefined ? undefined : `line=${f.line}`,
         f.column === undefined ? undefined : `col=${f.column}`,
       ].filter((p) => p !== undefined);
-      return `::error${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${escapeData(f.message)}\n`;
+      return `::${f.severity}${properties.length > 0 ? ` ${properties.join(',')}` : ''}::${escapeData(f.message)}\n`;
     })
     .join('');
 }

@@ -29,7 +29,7 @@ export function sarifLog(findings: readonly Finding[]): string {
         results: findings.map((f) => ({
           ruleId: f.kind,
           ruleIndex: kinds.indexOf(f.kind),
-          level: 'error',
+          level: f.severity,
           message: { text: f.message },
           ...(f.path === undefined
             ? {}

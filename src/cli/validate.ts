@@ -36,7 +36,7 @@ export function validateCommand(finish: Finish): Command {
         if (format === 'json') {
           process.stdout.write(`${JSON.stringify({ ok, ...summary, ...(empty ? { error: nothing } : {}) }, null, 2)}\n`);
         } else if (format === 'github' || format === 'sarif') {
-          const findings: Finding[] = empty ? [{ kind: 'no-workflow-files', message: nothing }] : await findingsOf(cache, path);
+          const findings: Finding[] = empty ? [{ kind: 'no-workflow-files', severity: 'error', message: nothing }] : await findingsOf(cache, path);
           process.stdout.write(format === 'github' ? githubAnnotations(findings) : sarifLog(findings));
         } else if (empty) {
           process.stdout.write(`${printable(nothing)}\n`);

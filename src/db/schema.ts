@@ -22,7 +22,10 @@ export interface Migration {
  * each version of a file that was replaced or removed (`id` in the order they were replaced,
  * `loaded_at` when that version was loaded, `phases` as JSON
  * `[{task, rule, dependsOn, retry, template, status}]`). Version 3: each file's version as its
-source gives it (an object's ETag), so an unchanged object is known without reading it. Comments inside the SQL are kept short:
+ * source gives it (an object's ETag), so an unchanged object is known without reading it. Version
+ * 4: each phase's line in its file (kept for files with problems) and its problems as JSON `[{code, severity, message, line}]`
+ * (`status` is their messages joined), and `workflow_meta`, which holds `checks_version`: the
+ * version of the checks that gave the stored problems. Comments inside the SQL are kept short:
  * they ship in the bundle and in every database's schema.
  */
 export const migrations: readonly Migration[] = [
@@ -80,6 +83,17 @@ export const migrations: readonly Migration[] = [
   {
     version: 3,
     sql: `ALTER TABLE workflow_files ADD COLUMN version TEXT; -- the source's version: an ETag`,
+  },
+  {
+    version: 4,
+    sql: `
+      ALTER TABLE workflow_phases ADD COLUMN line INTEGER; -- of [[phase]], if problems
+      ALTER TABLE workflow_phases ADD COLUMN problems TEXT; -- JSON, NULL when none
+      CREATE TABLE workflow_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
   },
 ];
 

@@ -1,7 +1,8 @@
-import type { CheckedPhase } from '../check-phases.js';
-import type { LoadFailure } from '../errors.js';
+import type { CheckedPhase, KeptPhase } from '../check-phases.js';
+import { DatabaseContentError, type LoadFailure } from '../errors.js';
 import type { HistoryRetention } from '../history.js';
 import { dependency, type Phase, type PhaseRecord } from '../phase.js';
+import type { Problem } from '../problem.js';
 import type { IndexedPhase } from '../read-cache.js';
 import type { DatabaseCounts } from '../stats.js';
 import type { Database, SqlValue } from './engine.js';
@@ -55,9 +56,17 @@ const lookups = {
   children: `SELECT ${phaseColumns}, position FROM workflow_phases
     WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?)`,
   wholeFile: `SELECT ${phaseColumns}, topic, job, depends_topic, depends_job, position FROM workflow_phases WHERE file_path = ?`,
-  phases: `SELECT ${phaseColumns}, file_path, status FROM workflow_phases ORDER BY file_path, position`,
-  phasesOfFile: `SELECT ${phaseColumns}, file_path, status FROM workflow_phases WHERE file_path = ? ORDER BY file_path, position`,
+  phases: `SELECT ${phaseColumns}, file_path, status, problems FROM workflow_phases ORDER BY file_path, position`,
+  phasesOfFile: `SELECT ${phaseColumns}, file_path, status, problems FROM workflow_phases WHERE file_path = ? ORDER BY file_path, position`,
 };
+
+/** A stored phase as the checks see it again, with what they last found. */
+export interface StoredPhase extends Omit<KeptPhase, 'problems'> {
+  file: string;
+  status: string;
+  /** `undefined` when the row has none stored: written before problems were kept. */
+  problems: Problem[] | undefined;
+}
 
 const countIndexes = "SELECT count(*) FROM sqlite_schema WHERE type = 'index'";
 
@@ -109,7 +118,52 @@ export class WorkflowTables {
   /** Every phase with its file and status, or those of one file; files in key order, phases in file order. */
   phases(file?: string): PhaseRecord[] {
     const rows = file === undefined ? this.#statements.all(lookups.phases) : this.#statements.all(lookups.phasesOfFile, [file]);
-    return rows.map((row) => ({ ...toPhase(row), filePath: String(row[AFTER_PHASE]), status: String(row[AFTER_PHASE + 1]) }));
+    return rows.map((row) => {
+      const record: PhaseRecord = { ...toPhase(row), filePath: String(row[AFTER_PHASE]), status: String(row[AFTER_PHASE + 1]) };
+      if (row[AFTER_PHASE + 2] !== null) record.problems = storedProblems(record.filePath, record.task, row[AFTER_PHASE + 2]);
+      return record;
+    });
+  }
+
+  /** Every stored phase with what the checks last found, files in key order, phases in file order. */
+  storedPhases(): StoredPhase[] {
+    return this.#statements.all(
+      `SELECT ${phaseColumns}, file_path, task, topic, job, position, line, status, problems FROM workflow_phases ORDER BY file_path, position`,
+    ).map((row) => ({
+      phase: toPhase(row),
+      file: String(row[AFTER_PHASE]),
+      key: String(row[AFTER_PHASE + 1]),
+      topic: String(row[AFTER_PHASE + 2]),
+      job: String(row[AFTER_PHASE + 3]),
+      position: Number(row[AFTER_PHASE + 4]),
+      line: row[AFTER_PHASE + 5] === null ? undefined : Number(row[AFTER_PHASE + 5]),
+      status: String(row[AFTER_PHASE + 6] ?? ''),
+      // What does not read back is checked anew all the same: the recheck rewrites it.
+      problems: row[AFTER_PHASE + 7] === null ? undefined : readableProblems(String(row[AFTER_PHASE]), String(row[0]), row[AFTER_PHASE + 7]),
+    }));
+  }
+
+  /** Replaces a phase's status and problems, nothing else: no history is kept of a recheck. */
+  setProblems(file: string, task: string, status: string, problems: readonly Problem[]): void {
+    this.#statements.run('UPDATE workflow_phases SET status = ?, problems = ? WHERE file_path = ? AND task = ?', [
+      status,
+      problemsJson(problems),
+      file,
+      task,
+    ]);
+  }
+
+  /** The version of the checks that gave the stored problems; `undefined` when none is recorded. */
+  checksVersion(): number | undefined {
+    const row = this.#statements.first("SELECT value FROM workflow_meta WHERE key = 'checks_version'");
+    return row && Number(row[0]);
+  }
+
+  setChecksVersion(version: number): void {
+    this.#statements.run(
+      "INSERT INTO workflow_meta (key, value) VALUES ('checks_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [String(version)],
+    );
   }
 
   fileState(file: string): FileState | undefined {
@@ -164,16 +218,16 @@ export class WorkflowTables {
     // that repeats another column (or is '') is bound as NULL and filled in by SQLite.
     const insert = this.#statements.get(
       `INSERT INTO workflow_phases (file_path, task, depends_on, rule, template, retry, status,
-         written_task, position, topic, job, depends_topic, depends_job)
+         written_task, position, topic, job, depends_topic, depends_job, line, problems)
        VALUES (?1, ?2, coalesce(?3, ''), ?4, ?5, ?6, coalesce(?7, ''), coalesce(?8, ?2), ?9,
-         coalesce(?10, ?8, ?2), coalesce(?11, ''), coalesce(?12, ?3, ''), coalesce(?13, ''))`,
+         coalesce(?10, ?8, ?2), coalesce(?11, ''), coalesce(?12, ?3, ''), coalesce(?13, ''), ?14, ?15)`,
     );
     for (const c of phases) {
       const dep = dependency(c.phase.dependsOn);
       const p = c.phase;
       insert.run([
         file, c.key, orNull(p.dependsOn, ''), p.rule, p.template, typeof p.retry === 'bigint' ? String(p.retry) : p.retry, orNull(c.status, ''), orNull(p.task, c.key), c.position,
-        orNull(c.topic, p.task), orNull(c.job, ''), orNull(dep.topic, p.dependsOn), orNull(dep.job, ''),
+        orNull(c.topic, p.task), orNull(c.job, ''), orNull(dep.topic, p.dependsOn), orNull(dep.job, ''), c.line ?? null, problemsJson(c.problems),
       ]);
     }
   }
@@ -284,6 +338,50 @@ function toFileState(row: SqlValue[]): FileState {
     checkedAtMs: row[3] as number | null,
     version: row[4] as string | null,
   };
+}
+
+/**
+ * A phase's problems as stored.
+ * @throws {DatabaseContentError} when the stored text is not a list of problems in JSON
+ */
+function storedProblems(file: string, task: string, stored: SqlValue): Problem[] {
+  let problems: unknown;
+  let cause: unknown;
+  try {
+    problems = JSON.parse(String(stored));
+  } catch (error) {
+    cause = error;
+  }
+  if (!Array.isArray(problems) || !problems.every(isProblem)) {
+    // The parser's message quotes the stored text: it stays in `cause`, out of the message.
+    throw new DatabaseContentError(
+      file,
+      `${file} holds the problems of phase ${JSON.stringify(task)} as something other than a list of problems in JSON; ` +
+        'the database was changed outside workflow-cache or is damaged',
+      cause === undefined ? undefined : { cause },
+    );
+  }
+  return problems;
+}
+
+function readableProblems(file: string, task: string, stored: SqlValue): Problem[] | undefined {
+  try {
+    return storedProblems(file, task, stored);
+  } catch (error) {
+    if (error instanceof DatabaseContentError) return undefined;
+    throw error;
+  }
+}
+
+function isProblem(p: unknown): p is Problem {
+  if (typeof p !== 'object' || p === null) return false;
+  const { code, severity, message, line } = p as Record<string, unknown>;
+  return typeof code === 'string' && (severity === 'error' || severity === 'warning') && typeof message === 'string' && (line === undefined || Number.isInteger(line));
+}
+
+/** The `problems` column: JSON, `NULL` when there are none (most phases: nothing to bind). */
+function problemsJson(problems: readonly Problem[]): string | null {
+  return problems.length === 0 ? null : JSON.stringify(problems);
 }
 
 /** `null` when `value` is `same`: see {@link WorkflowTables.writeFile}. */

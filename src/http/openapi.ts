@@ -1,6 +1,8 @@
 // The OpenAPI 3.1 description of the handler's paths, served at /openapi.json. A test validates
 // every response the tests receive against it, so it stays true.
 
+import { PROBLEM_CODES } from '../problem.js';
+
 const phase = {
   type: 'object',
   required: ['task', 'rule', 'dependsOn', 'retry', 'template'],
@@ -18,7 +20,26 @@ const phaseRecord = {
   type: 'object',
   required: ['task', 'rule', 'dependsOn', 'retry', 'template', 'filePath', 'status'],
   additionalProperties: false,
-  properties: { ...phase.properties, filePath: { type: 'string' }, status: { type: 'string', description: 'problems found at load, `""` when none' } },
+  properties: {
+    ...phase.properties,
+    filePath: { type: 'string' },
+    status: { type: 'string', description: 'problems found at load, `""` when none: their messages joined with `; `' },
+    problems: {
+      type: 'array',
+      description: 'the problems as data; absent when none',
+      items: {
+        type: 'object',
+        required: ['code', 'severity', 'message'],
+        additionalProperties: false,
+        properties: {
+          code: { enum: [...PROBLEM_CODES] },
+          severity: { enum: ['error', 'warning'] },
+          message: { type: 'string' },
+          line: { type: 'integer', minimum: 1, description: "the line of the phase's [[phase]] header (of the ignored duplicate for duplicate-task)" },
+        },
+      },
+    },
+  },
 };
 
 const failure = {

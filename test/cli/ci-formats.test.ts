@@ -90,6 +90,19 @@ describe('validate for CI', () => {
     expect(result.stdout).toBe('::error file=w/a%2Cb%3Ac.toml,line=1,col=1::x: parent task not found: y%25%0A::error::forged\n');
   });
 
+  test('--format github and sarif: a phase with warnings only is a warning, one with an error besides is an error', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'w'));
+    const toml = '[[phase]]\ntask = "a"\nrule = "cron=0 0 * * *"\nretry = 11\n\n[[phase]]\ntask = "b"\ndependsOn = "nobody"\nretry = 11\n';
+    await writeFile(join(dir, 'w/retries.toml'), toml);
+    expect((await run(['validate', 'w', '--format', 'github'], dir)).stdout.trimEnd().split('\n')).toEqual([
+      '::warning file=w/retries.toml,line=1,col=1::a: warning: retry count exceeds recommended limit',
+      '::error file=w/retries.toml,line=6,col=1::b: parent task not found: nobody; warning: retry count exceeds recommended limit',
+    ]);
+    const log = JSON.parse((await run(['validate', 'w', '--format', 'sarif'], dir)).stdout);
+    expect(log.runs[0].results.map((r: { level: string }) => r.level)).toEqual(['warning', 'error']);
+  });
+
   test('--format github on an empty folder: one annotation without a file', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'empty'));

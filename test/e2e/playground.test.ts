@@ -103,6 +103,18 @@ describe('the playground', () => {
     await context.close();
   });
 
+  it('lists the problems of a rule holding "; " each whole, a warning among errors', async () => {
+    const { context, page } = await openPlayground();
+    await paste(page, '[[phase]]\ntask = "a"\nrule = "offset=1; x=2"\nretry = 11\n');
+    const items = page.getByTestId('phases-table').locator('.vrow.problem li');
+    await expect(items.allTextContents()).resolves.toEqual([
+      'invalid rule format: offset=1; x=2',
+      'no valid rule found: offset=1; x=2',
+      'warning: retry count exceeds recommended limit',
+    ]);
+    await context.close();
+  });
+
   it('draws cycles and missing parents', async () => {
     const { context, page } = await openPlayground();
     await paste(page, '[[phase]]\ntask = "a"\ndependsOn = "b"\n\n[[phase]]\ntask = "b"\ndependsOn = "a"\n\n[[phase]]\ntask = "c"\ndependsOn = "nowhere"\n');
