@@ -28,21 +28,32 @@ export class NotRegularFileError extends WorkflowCacheError {
 }
 
 /**
- * Opens a regular file to read, asynchronously, without waiting on a FIFO or a device.
- * @throws {NotRegularFileError} (naming the path) for anything but a regular file
+ * Opens a path to read without waiting on it (a FIFO or a device opens at once), with what its
+ * open descriptor is: the caller judges the kind, so nothing swapped in at the path is judged.
+ * Rejects as `open` does; the handle is closed if the stat fails.
  */
-export async function openRegularFile(path: string): Promise<FileHandle> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, OPEN_FLAGS);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENXIO') throw new NotRegularFileError(kindAt(path), path);
-    throw error;
-  }
+export async function openWithoutWaiting(path: string): Promise<{ handle: FileHandle; stats: Stats }> {
+  const handle = await open(path, OPEN_FLAGS);
   const stats = await handle.stat().catch(async (error: unknown) => {
     await handle.close();
     throw error;
   });
+  return { handle, stats };
+}
+
+/**
+ * Opens a regular file to read, asynchronously, without waiting on a FIFO or a device.
+ * @throws {NotRegularFileError} (naming the path) for anything but a regular file
+ */
+export async function openRegularFile(path: string): Promise<FileHandle> {
+  let opened: { handle: FileHandle; stats: Stats };
+  try {
+    opened = await openWithoutWaiting(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENXIO') throw new NotRegularFileError(kindAt(path), path);
+    throw error;
+  }
+  const { handle, stats } = opened;
   if (!stats.isFile()) {
     await handle.close();
     throw new NotRegularFileError(kindOf(stats), path);

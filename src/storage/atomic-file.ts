@@ -1,6 +1,7 @@
-import { constants, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { lstat, open, readdir, readlink, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { openWithoutWaiting } from '../sources/node-read.js';
 
 /** Temporary files this process is writing now: the lock holder's clean-up leaves them alone. */
 const inFlight = new Set<string>();
@@ -33,17 +34,14 @@ export async function resolveLinks(path: string): Promise<string> {
  * refused, since only a regular file can hold a database or a lock. `undefined` when absent.
  */
 export async function openRegularFile(path: string, what: string): Promise<FileHandle | undefined> {
-  let handle: FileHandle;
+  let opened: { handle: FileHandle; stats: Stats };
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    opened = await openWithoutWaiting(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const stats = await handle.stat().catch(async (error: unknown) => {
-    await handle.close();
-    throw error;
-  });
+  const { handle, stats } = opened;
   if (!stats.isFile()) {
     await handle.close();
     throw new Error(`${path} is ${kindOf(stats)}, not ${what}`);
