@@ -1,6 +1,6 @@
 import type { WasmConfig } from './db/engine.js';
 import { loadEngine } from './db/load-engine.js';
-import { runIsolated, type QueryLimits } from './db/query-thread.js';
+import type { QueryLimits } from './db/query-thread.js';
 import type { WorkflowFile } from './db/workflow-tables.js';
 import { CacheClosedError, RefreshError, SourceChangedError, StorageError, WorkflowCacheError, type LoadFailure } from './errors.js';
 import { historyRetention, type WorkflowVersion } from './history.js';
@@ -237,9 +237,11 @@ export class WorkflowCache {
    * @throws {QueryTimeoutError | QueryRowLimitError | QueryResultSizeError | QueryMemoryError} past a limit
    */
   async queryIsolated(sql: string, params: unknown[] = [], limits: QueryLimits = {}): Promise<Record<string, unknown>[]> {
-    const store = this.#open('queryIsolated');
+    this.#open('queryIsolated');
     const platform = (this.constructor as typeof WorkflowCache).platform!;
-    return runIsolated(() => platform.startQueryThread(this.#wasm), () => store.export(), sql, params, limits);
+    // Loaded on the first call: the bundles of caches that never make one stay without it.
+    const [{ runIsolated }, start] = await Promise.all([import('./db/query-thread.js'), platform.queryThreads()]);
+    return runIsolated(() => start(this.#wasm), () => this.#open('queryIsolated').export(), sql, params, limits);
   }
 
   /** Every phase with its file key and status, or those of file `key`; files in key order. */

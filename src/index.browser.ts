@@ -2,7 +2,6 @@ import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { WorkflowCache as CoreCache } from './cache.js';
 import type { Platform } from './platform.js';
-import { startBrowserQueryThread } from './db/query-thread.browser.js';
 
 export * from './index.core.js';
 
@@ -17,7 +16,7 @@ const browser: Platform = {
   openStorage: (path) => {
     throw new TypeError(`storage "${path}": paths need Node; in a browser pass a StorageAdapter such as IndexedDBStorage, or S3Storage from workflow-cache/s3`);
   },
-  startQueryThread: startBrowserQueryThread,
+  queryThreads: async () => (await import('./db/query-thread.browser.js')).startBrowserQueryThread,
 };
 
 /** The workflow cache, with workflows from a {@link WorkflowSource} and storage such as IndexedDB. */

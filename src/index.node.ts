@@ -3,7 +3,6 @@ import { WorkflowCache as CoreCache } from './cache.js';
 import { useTimeZones } from './cron.js';
 import { openSource, openStorage } from './open-location.js';
 import type { Platform } from './platform.js';
-import { startNodeQueryThread } from './db/query-thread.node.js';
 import { FsSource } from './sources/node-fs.js';
 import { FileStorage } from './storage/file.js';
 import { zoneinfoTimeZoneError } from './time-zones/zoneinfo.js';
@@ -21,7 +20,10 @@ const node: Platform = {
   openSource,
   openStorage,
   // In Node the worker finds its wasm by itself, from node_modules.
-  startQueryThread: () => startNodeQueryThread(),
+  queryThreads: async () => {
+    const { startNodeQueryThread } = await import('./db/query-thread.node.js');
+    return () => startNodeQueryThread();
+  },
 };
 
 /** The workflow cache, with paths read from the file system and databases kept in files. */

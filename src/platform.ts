@@ -14,6 +14,9 @@ export interface Platform {
   openStorage(path: string): StorageAdapter | Promise<StorageAdapter>;
   /** Where the SQLite wasm is found when the caller does not say. */
   wasm?: WasmConfig;
-  /** A worker for one `queryIsolated()` call, loading the wasm from where `wasm` says. */
-  startQueryThread(wasm: WasmConfig): QueryThread;
+  /**
+   * What starts a worker for one `queryIsolated()` call, loading the wasm from where `wasm` says:
+   * imported on the first call, since most caches never make one.
+   */
+  queryThreads(): Promise<(wasm: WasmConfig) => QueryThread>;
 }
