@@ -2,7 +2,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 import { chromiumLaunchOptions } from './test/setup/chromium.ts';
@@ -34,55 +33,21 @@ function wasmBesideBrowserBundle(): Plugin {
       // vite bundles the worker into assets/ under a URL the user's bundler does not follow; the
       // literal makes that bundler build dist/query-worker.browser.js.
       const worker = /new URL\(\s*(?:\/\* @vite-ignore \*\/\s*)?"[^"]*\/(assets\/query-worker\.browser-[\w-]+\.js)",\s*"" \+ import\.meta\.url\s*\)/;
-      const starters = Object.values(bundle).filter((c) => c.type === 'chunk' && worker.test(c.code));
-      if (starters.length === 0) this.error('the query worker URL was not found in any chunk: browsers could not start queryIsolated()');
-      for (const starter of starters) {
-        if (starter.type !== 'chunk') continue;
-        const found = worker.exec(starter.code)!;
-        starter.code = starter.code.replace(worker, 'new URL("./query-worker.browser.js", import.meta.url)');
-        delete bundle[found[1]];
-        delete bundle[`${found[1]}.map`];
-      }
+      const starter = Object.values(bundle).find((c) => c.type === 'chunk' && worker.test(c.code));
+      if (starter?.type !== 'chunk') this.error('the query worker URL was not found in any chunk: browsers could not start queryIsolated()');
+      const found = worker.exec(starter.code)!;
+      starter.code = starter.code.replace(worker, 'new URL("./query-worker.browser.js", import.meta.url)');
+      delete bundle[found[1]];
+      delete bundle[`${found[1]}.map`];
       const wasm = createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm');
       this.emitFile({ type: 'asset', fileName: 'sql-wasm.wasm', source: readFileSync(wasm) });
     },
   };
 }
 
-/**
- * What each runtime entry imports statically, found once the module graph is known: the code
- * both runtimes load goes into one chunk, Node's own into another, so that an import of the
- * package loads two or three files instead of a dozen, each with its import and export lists.
- * Chunks that other entries (the CLI, the subpaths) or `import()` share stay as rolldown cuts them.
- */
-const eager = { core: new Set<string>(), node: new Set<string>() };
-function eagerModules(): Plugin {
-  return {
-    name: 'workflow-cache:eager-modules',
-    apply: 'build',
-    buildEnd() {
-      const reach = (entry: string) => {
-        const seen = new Set<string>();
-        const pending = [entry];
-        while (pending.length > 0) {
-          const id = pending.pop()!;
-          if (seen.has(id)) continue;
-          seen.add(id);
-          pending.push(...(this.getModuleInfo(id)?.importedIds ?? []));
-        }
-        seen.delete(entry);
-        return seen;
-      };
-      const browser = reach(resolve('src/index.browser.ts'));
-      const node = reach(resolve('src/index.node.ts'));
-      for (const id of node) eager[browser.has(id) ? 'core' : 'node'].add(id);
-    },
-  };
-}
-
 // The library build: one bundle per runtime, dependencies left for the user's install.
 export default defineConfig({
-  plugins: [wasmBesideBrowserBundle(), eagerModules()],
+  plugins: [wasmBesideBrowserBundle()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -103,18 +68,7 @@ export default defineConfig({
       },
       formats: ['es'],
     },
-    rolldownOptions: {
-      external,
-      output: {
-        chunkFileNames: 'shared-[hash].js',
-        codeSplitting: {
-          groups: [
-            { name: 'core', test: (id) => eager.core.has(id) },
-            { name: 'node', test: (id) => eager.node.has(id) },
-          ],
-        },
-      },
-    },
+    rolldownOptions: { external, output: { chunkFileNames: 'shared-[hash].js' } },
   },
   test: {
     projects: [
