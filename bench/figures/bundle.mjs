@@ -3,14 +3,15 @@
 // Two figures per entry: what an app loads by importing it (the entry and the chunks it imports
 // statically: the target's figure), and, for information, everything it can ever load (the
 // chunks loaded on first use of a part off the common path, and the workers they start, too).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { minifySync, parseSync } from 'vite';
 import { figureOf } from '../harness.mjs';
 
-// A worker's script, `new URL("./x.js", import.meta.url)` (quoted any way), read in minified code: no comments.
-const workerUrl = /\bnew URL\(\s*["'`](\.\.?\/[^"'`]+\.js)["'`]/g;
+// A worker's script: a quoted `./x.js` beside the chunk (`new URL("./x.js", import.meta.url)`, or
+// a constant passed to it), read in minified code, where no comment names one.
+const scriptName = /["'`](\.\/[\w.-]+\.js)["'`]/g;
 
 /** The local files a chunk imports statically, and those it loads later (`import()`, workers). */
 function importsOf(file) {
@@ -22,7 +23,8 @@ function importsOf(file) {
     ...module.staticImports.map((i) => i.moduleRequest.value),
     ...module.staticExports.flatMap((e) => e.entries.map((x) => x.moduleRequest?.value).filter(Boolean)),
   ];
-  const later = [...module.dynamicImports.map((i) => at(i.moduleRequest)), ...[...minified(file).matchAll(workerUrl)].map((m) => m[1])];
+  const workers = [...minified(file).matchAll(scriptName)].map((m) => m[1]).filter((s) => existsSync(join(dirname(file), s)));
+  const later = [...module.dynamicImports.map((i) => at(i.moduleRequest)), ...workers];
   return { eager: eager.filter(local).map((s) => join(dirname(file), s)), later: later.filter(local).map((s) => join(dirname(file), s)) };
 }
 
