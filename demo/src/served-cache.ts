@@ -31,6 +31,9 @@ interface FilesAnswer {
 /** Requests in flight at once: what browsers give one HTTP/1.1 host. */
 const PARALLEL = 6;
 
+/** How long one answer may take: a server that accepts and never answers is not waited on for ever. */
+const ANSWER_MS = 15_000;
+
 /** The command that serves a cache this page may read. */
 export function serveCommand(): string {
   return `workflow-cache serve <folder> --cors ${location.origin}`;
@@ -267,9 +270,12 @@ export class ServedCache implements Browsed {
   async #fetch(path: string, headers: Record<string, string>): Promise<Response> {
     try {
       // The ETags are sent by hand: the page keeps what it parsed, and a 304 costs nothing to show.
-      return await fetch(`${this.server}${path}`, { cache: 'no-store', headers, signal: this.#abort.signal });
+      return await fetch(`${this.server}${path}`, { cache: 'no-store', headers, signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(ANSWER_MS)]) });
     } catch (error) {
       if (this.#abort.signal.aborted) throw error;
+      if (error instanceof DOMException && error.name === 'TimeoutError') {
+        throw new ServerError(`${this.server} did not answer GET ${path} within ${ANSWER_MS / 1000} s: the server is busy or stuck; try Refresh, or restart it.`, 'unreachable');
+      }
       throw await this.#whyUnreachable();
     }
   }
@@ -280,7 +286,7 @@ export class ServedCache implements Browsed {
    */
   async #whyUnreachable(): Promise<ServerError> {
     try {
-      await fetch(`${this.server}/health`, { mode: 'no-cors', cache: 'no-store', signal: this.#abort.signal });
+      await fetch(`${this.server}/health`, { mode: 'no-cors', cache: 'no-store', signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(ANSWER_MS)]) });
       return new ServerError(
         `${this.server} answers, but does not allow this page (${location.origin}) to read its answers (CORS). Restart it allowing this page: ${serveCommand()}`,
         'cors',

@@ -5,6 +5,7 @@
 // a server that is down, refuses this origin, or is not the API; Disconnect back to local files.
 import { AxeBuilder } from '@axe-core/playwright';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -104,6 +105,9 @@ describe.each([screens[0], screens[2]])('on a $name ($width x $height)', (screen
     await showPart(page, 'tables');
     await expect.poll(() => rows(page).count()).toBe(5);
     expect(await rows(page).first().textContent()).toContain('no valid rule found');
+    await page.getByTestId('phases-scope').selectOption('all');
+    expect(await page.getByTestId('phases-summary').textContent()).toBe('17 of 17 phases · 5 with problems');
+    await page.getByTestId('phases-scope').selectOption('file');
     await showPart(page, 'graph');
     await page.waitForSelector('[data-testid="graph"][data-state="done"]');
     expect(await nodes(page).count()).toBe(6);
@@ -230,6 +234,23 @@ describe('on a desktop', () => {
     );
     expect(await page.getByTestId('server-bar').getAttribute('data-state')).toBe('local');
     await page.screenshot({ path: join(tmpdir(), 'playground-served-cors.png') });
+  });
+
+  it('gives up on a server that takes the connection and never answers, and says so', async ({ onTestFinished }) => {
+    const sockets = new Set<Socket>();
+    const stuck = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((listening) => stuck.listen(0, '127.0.0.1', listening));
+    const { context, page } = await openPlayground(served, screen);
+    onTestFinished(async () => {
+      await context.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((closed) => stuck.close(closed));
+    });
+    const url = `http://127.0.0.1:${(stuck.address() as { port: number }).port}`;
+    await connect(page, url);
+    await expect.poll(() => errorOf(page).textContent(), { timeout: 30_000 }).toBe(`${url} did not answer GET /files within 15 s: the server is busy or stuck; try Refresh, or restart it.`);
+    expect(await page.getByTestId('server-bar').getAttribute('data-state')).toBe('local');
+    expect(await page.getByTestId('server-connect').isDisabled()).toBe(false);
   });
 
   it('says an address that is not the API is not the API', async ({ onTestFinished }) => {
