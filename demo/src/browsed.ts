@@ -3,6 +3,9 @@ import { workflowGraph, type WorkflowGraph } from '../../src/index.tools.js';
 import type { PhaseIndex } from './phase-index.js';
 import type { Workspace } from './workspace.js';
 
+/** Why nothing can be changed while a served cache is shown. */
+export const readOnlyReason = 'Read-only: the page shows a served cache, read over its HTTP API, which changes nothing. Disconnect to work on the files of this browser.';
+
 /** A file's text to show, or why there is none. */
 export type FileText = { text: string } | { note: string };
 

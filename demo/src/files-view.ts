@@ -1,7 +1,7 @@
 import { describeFailure } from '../../src/index.browser.js';
 import { phaseLines } from '../../src/phase-lines.js';
 import { h, setChildren } from './dom.js';
-import type { Browsed } from './browsed.js';
+import { readOnlyReason, type Browsed } from './browsed.js';
 import { TomlEditor, type Problem } from './editor.js';
 import type { IndexedPhase } from './phase-index.js';
 import type { Workspace } from './workspace.js';
@@ -103,10 +103,9 @@ export function filesView(workspace: Workspace, shown: () => Browsed, notify: (m
     }
     note.textContent = 'note' in shownText && b.selected !== '' ? shownText.note : '';
     rename.disabled = !editable;
-    const readOnly = local ? undefined : 'Read-only: the served cache is read over its HTTP API, which changes nothing. Disconnect to edit the files of this browser.';
     for (const button of [add, renameButton, deleteButton]) {
-      button.disabled = readOnly !== undefined;
-      button.title = readOnly ?? '';
+      button.disabled = !local;
+      button.title = local ? '' : readOnlyReason;
     }
     dropHint.textContent = local ? 'Drop .toml files anywhere on the page to add them.' : `Read-only: the files of ${b.server}.`;
     setChildren(error, ...failures.map((f) =>

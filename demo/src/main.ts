@@ -1,6 +1,6 @@
 import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import type { SqlJsConfig } from '../../src/index.browser.js';
-import { localBrowsed, type Browsed } from './browsed.js';
+import { localBrowsed, readOnlyReason, type Browsed } from './browsed.js';
 import { h, setChildren } from './dom.js';
 import { filesView } from './files-view.js';
 import { graphView } from './graph-view.js';
@@ -37,7 +37,6 @@ const workspace = await Workspace.open(sqlJs).catch((error: unknown) => {
 const local = localBrowsed(workspace);
 let served: ServedCache | undefined;
 const shown = (): Browsed => served ?? local;
-const readOnlyReason = 'Read-only: the page shows a served cache. Disconnect to work on the files of this browser.';
 
 const saveState = h('span', { class: 'save-state', 'data-testid': 'save-state' });
 // Typing shows "Checking…" at once; the cache answers after the pause.

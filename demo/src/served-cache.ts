@@ -31,6 +31,9 @@ interface FilesAnswer {
 /** Requests in flight at once: what browsers give one HTTP/1.1 host. */
 const PARALLEL = 6;
 
+/** Past this many files to read, one `GET /phases` reads them all: each `GET /files/{key}` costs a request. */
+const BY_FILE = 20;
+
 /** How long one answer may take: a server that accepts and never answers is not waited on for ever. */
 const ANSWER_MS = 15_000;
 
@@ -65,8 +68,8 @@ export function serverAddress(input: string): string {
 /**
  * A cache served by `workflow-cache serve` (or any `createHandler`), read over its HTTP API
  * only, for the views to show read-only. Every GET sends the ETag of the answer it holds, so a
- * refresh of an unchanged server costs one `304` for `GET /files`; when the list changed, only
- * the files whose hash changed are read again.
+ * refresh of an unchanged server costs `304`s; when the list changed, only the files whose hash
+ * changed are read again (one `GET /phases` when there are many).
  */
 export class ServedCache implements Browsed {
   readonly server: string;
@@ -101,7 +104,7 @@ export class ServedCache implements Browsed {
    */
   static async connect(input: string): Promise<ServedCache> {
     const served = new ServedCache(serverAddress(input));
-    const toRead = await served.#readList();
+    const { toRead } = await served.#readList();
     await served.#readSelected();
     void served.#readFiles(toRead).catch((error: unknown) => served.#failed(error));
     return served;
@@ -126,15 +129,19 @@ export class ServedCache implements Browsed {
   async refresh(): Promise<string[]> {
     const failuresBefore = new Map(this.#failures.map((f) => [f.file, JSON.stringify(f)]));
     const keysBefore = this.keys();
-    const toRead = await this.#readList();
+    const shownBefore = this.selected;
+    const { toRead, fresh } = await this.#readList();
     const keys = this.keys();
     const failures = new Map(this.#failures.map((f) => [f.file, JSON.stringify(f)]));
     const changed = new Set([...toRead, ...keysBefore.filter((k) => !keys.includes(k))]);
     for (const key of new Set([...failures.keys(), ...failuresBefore.keys()])) if (failures.get(key) !== failuresBefore.get(key)) changed.add(key);
-    await this.#readSelected();
+    // An unchanged list is an unchanged server: its hashes, failures and load times are all in it.
+    const same = !fresh && this.selected === shownBefore && this.#texts.has(this.selected);
+    if (!same) await this.#readSelected();
     await this.#readFiles(toRead);
     this.trouble = undefined;
-    this.#emit();
+    // Nothing to paint again but the time of the check (the bar, which asked, shows it).
+    if (!same) this.#emit();
     return [...changed].sort();
   }
 
@@ -171,9 +178,9 @@ export class ServedCache implements Browsed {
     return response.json();
   }
 
-  /** `GET /files`: the list and the failures; returns the files whose phases are to be read. */
-  async #readList(): Promise<string[]> {
-    const { value } = await this.#read('/files', filesAnswer);
+  /** `GET /files`: the list and the failures; returns the files whose phases are to be read, and whether the list changed. */
+  async #readList(): Promise<{ toRead: string[]; fresh: boolean }> {
+    const { value, fresh } = await this.#read('/files', filesAnswer);
     this.#generation++;
     this.checkedAt = new Date();
     const listed = new Set(value.files.map((f) => f.file));
@@ -188,7 +195,7 @@ export class ServedCache implements Browsed {
     const keys = this.keys();
     // A file that loaded shows the most: phases, text, graph.
     if (!keys.includes(this.selected)) this.selected = value.files[0]?.file ?? keys[0] ?? '';
-    return value.files.filter((f) => this.#readHash.get(f.file) !== f.hash).map((f) => f.file);
+    return { toRead: value.files.filter((f) => this.#readHash.get(f.file) !== f.hash).map((f) => f.file), fresh };
   }
 
   /** The selected file's phases (unless read), text and graph. */
@@ -207,9 +214,11 @@ export class ServedCache implements Browsed {
     this.#graphs.set(key, graph?.value ?? { nodes: [], edges: [] });
   }
 
-  /** Reads the files' phases a few at a time, showing them as they come. */
+  /** Reads the files' phases: all at once when many changed, else a few files at a time, shown as they come. */
   async #readFiles(keys: readonly string[]): Promise<void> {
-    const summaries = this.#files.filter((f) => keys.includes(f.file) && this.#readHash.get(f.file) !== f.hash);
+    const wanted = new Set(keys);
+    const summaries = this.#files.filter((f) => wanted.has(f.file) && this.#readHash.get(f.file) !== f.hash);
+    if (summaries.length === 0) return;
     let next = 0;
     const lane = async () => {
       while (next < summaries.length) {
@@ -217,8 +226,31 @@ export class ServedCache implements Browsed {
         this.#emitSoon();
       }
     };
-    await this.phases.reading(Promise.all(Array.from({ length: Math.min(PARALLEL, summaries.length) }, lane)));
+    await this.phases.reading((async () => {
+      if (summaries.length > BY_FILE && (await this.#readAll())) return;
+      await Promise.all(Array.from({ length: Math.min(PARALLEL, summaries.length) }, lane));
+    })());
     this.#emit();
+  }
+
+  /** `GET /phases`: every file's phases in one answer; `false` from a server without that path (read file by file then). */
+  async #readAll(): Promise<boolean> {
+    const generation = this.#generation;
+    const answer = await this.#read('/phases', phasesAnswer, true);
+    if (answer === undefined) return false;
+    // A newer list may name other hashes: its refresh reads those files again.
+    if (generation !== this.#generation) return true;
+    const byFile = new Map<string, PhaseRecord[]>();
+    for (const record of answer.value) {
+      const same = byFile.get(record.filePath);
+      if (same) same.push(record);
+      else byFile.set(record.filePath, [record]);
+    }
+    for (const summary of this.#files) {
+      this.phases.put(summary.file, byFile.get(summary.file) ?? []);
+      this.#readHash.set(summary.file, summary.hash);
+    }
+    return true;
   }
 
   async #readPhases(summary: FileSummary): Promise<void> {
@@ -251,12 +283,12 @@ export class ServedCache implements Browsed {
    * A conditional GET of JSON: the held answer on a 304, the new one checked by `check`.
    * With `missing`, a 404 (a file gone since the list was read) is `undefined`.
    */
-  async #read<T>(path: string, check: (body: unknown) => T | undefined): Promise<{ value: T }>;
-  async #read<T>(path: string, check: (body: unknown) => T | undefined, missing: true): Promise<{ value: T } | undefined>;
-  async #read<T>(path: string, check: (body: unknown) => T | undefined, missing = false): Promise<{ value: T } | undefined> {
+  async #read<T>(path: string, check: (body: unknown) => T | undefined): Promise<{ value: T; fresh: boolean }>;
+  async #read<T>(path: string, check: (body: unknown) => T | undefined, missing: true): Promise<{ value: T; fresh: boolean } | undefined>;
+  async #read<T>(path: string, check: (body: unknown) => T | undefined, missing = false): Promise<{ value: T; fresh: boolean } | undefined> {
     const held = this.#held.get(path) as { etag: string; value: T } | undefined;
     const response = await this.#fetch(path, held ? { 'if-none-match': held.etag } : {});
-    if (response.status === 304 && held) return { value: held.value };
+    if (response.status === 304 && held) return { value: held.value, fresh: false };
     if (response.status === 404 && missing) return undefined;
     if (!response.ok) throw await this.#unexpected(path, response);
     const type = response.headers.get('content-type') ?? '';
@@ -264,7 +296,7 @@ export class ServedCache implements Browsed {
     if (value === undefined) throw notTheApi(this.server, path, `${response.status} ${type || 'without a content type'}`);
     const etag = response.headers.get('etag');
     if (etag) this.#held.set(path, { etag, value });
-    return { value };
+    return { value, fresh: true };
   }
 
   async #fetch(path: string, headers: Record<string, string>): Promise<Response> {
@@ -351,7 +383,7 @@ function filesAnswer(body: unknown): FilesAnswer | undefined {
 
 function phasesAnswer(body: unknown): PhaseRecord[] | undefined {
   if (!isObject(body) || !Array.isArray(body.phases)) return undefined;
-  return body.phases.every((p) => isObject(p) && typeof p.task === 'string' && typeof p.status === 'string') ? (body.phases as PhaseRecord[]) : undefined;
+  return body.phases.every((p) => isObject(p) && typeof p.filePath === 'string' && typeof p.task === 'string' && typeof p.status === 'string') ? (body.phases as PhaseRecord[]) : undefined;
 }
 
 function graphAnswer(body: unknown): WorkflowGraph | undefined {
