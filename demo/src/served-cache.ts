@@ -81,6 +81,10 @@ export class ServedCache implements Browsed {
   trouble: ServerError | undefined;
   #files: FileSummary[] = [];
   #failures: LoadFailure[] = [];
+  /** Every key, loaded or failing, sorted: read at every render. */
+  #keys: string[] = [];
+  /** The reading of every file's phases begun by connect. */
+  #background: Promise<void> = Promise.resolve();
   /** Answers by path, with their ETags. */
   readonly #held = new Map<string, { etag: string; value: unknown }>();
   /** The hash of each file whose phases the index holds. */
@@ -106,7 +110,7 @@ export class ServedCache implements Browsed {
     const served = new ServedCache(serverAddress(input));
     const { toRead } = await served.#readList();
     await served.#readSelected();
-    void served.#readFiles(toRead).catch((error: unknown) => served.#failed(error));
+    served.#background = served.#readFiles(toRead).catch((error: unknown) => served.#failed(error));
     return served;
   }
 
@@ -127,6 +131,8 @@ export class ServedCache implements Browsed {
    * @throws {ServerError} when the server cannot be read; what was read before is kept
    */
   async refresh(): Promise<string[]> {
+    // The first reading of every file, if still under way, is this refresh's work too.
+    await this.#background;
     const failuresBefore = new Map(this.#failures.map((f) => [f.file, JSON.stringify(f)]));
     const keysBefore = this.keys();
     const shownBefore = this.selected;
@@ -146,7 +152,7 @@ export class ServedCache implements Browsed {
   }
 
   keys(): string[] {
-    return [...new Set([...this.#files.map((f) => f.file), ...this.#failures.map((f) => f.file)])].sort();
+    return this.#keys;
   }
 
   text(key: string): FileText {
@@ -181,8 +187,9 @@ export class ServedCache implements Browsed {
   /** `GET /files`: the list and the failures; returns the files whose phases are to be read, and whether the list changed. */
   async #readList(): Promise<{ toRead: string[]; fresh: boolean }> {
     const { value, fresh } = await this.#read('/files', filesAnswer);
-    this.#generation++;
     this.checkedAt = new Date();
+    if (!fresh) return { toRead: this.#files.filter((f) => this.#readHash.get(f.file) !== f.hash).map((f) => f.file), fresh };
+    this.#generation++;
     const listed = new Set(value.files.map((f) => f.file));
     for (const key of this.#readHash.keys()) {
       if (listed.has(key)) continue;
@@ -192,7 +199,8 @@ export class ServedCache implements Browsed {
     this.#files = value.files;
     this.#failures = value.failures;
     this.phases.recount(value.files);
-    const keys = this.keys();
+    const keys = [...new Set([...value.files.map((f) => f.file), ...value.failures.map((f) => f.file)])].sort();
+    this.#keys = keys;
     // A file that loaded shows the most: phases, text, graph.
     if (!keys.includes(this.selected)) this.selected = value.files[0]?.file ?? keys[0] ?? '';
     return { toRead: value.files.filter((f) => this.#readHash.get(f.file) !== f.hash).map((f) => f.file), fresh };
