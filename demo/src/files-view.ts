@@ -1,6 +1,7 @@
 import { describeFailure } from '../../src/index.browser.js';
 import { phaseLines } from '../../src/phase-lines.js';
 import { h, setChildren } from './dom.js';
+import { readOnlyReason, type Browsed } from './browsed.js';
 import { TomlEditor, type Problem } from './editor.js';
 import type { IndexedPhase } from './phase-index.js';
 import type { Workspace } from './workspace.js';
@@ -20,20 +21,29 @@ retry = 2
 template = "?table=events&day={yyyy}-{mm}-{dd}"
 `;
 
-/** The file list (select, add, rename, delete) and the editor of the selected file with its problems. */
-export function filesView(workspace: Workspace, notify: (message: string, kind?: 'info' | 'error') => void, onTyping: () => void): { files: HTMLElement; editor: HTMLElement; render: () => void } {
+/**
+ * The file list (select, add, rename, delete) and the editor of the selected file with its
+ * problems, of what `shown()` gives: the workspace, edited here, or a served cache, read-only.
+ */
+export function filesView(workspace: Workspace, shown: () => Browsed, notify: (message: string, kind?: 'info' | 'error') => void, onTyping: () => void): { files: HTMLElement; editor: HTMLElement; render: () => void } {
   const list = h('ul', { class: 'file-list', 'data-testid': 'file-list', 'aria-label': 'Workflow files' });
   const rename = h('input', { 'data-testid': 'file-rename-input', 'aria-label': 'File name', spellcheck: 'false',
     onkeydown: (event: Event) => { if ((event as KeyboardEvent).key === 'Enter') applyRename(); },
   });
   const editor = new TomlEditor((text) => {
-    if (workspace.selected === '') return;
+    if (workspace.selected === '' || shown().server !== undefined) return;
     workspace.edit(workspace.selected, text);
     onTyping();
   });
   const error = h('div', { class: 'load-errors', 'data-testid': 'error', role: 'alert' });
   const problemList = h('ul', { class: 'problem-list', 'data-testid': 'problems', 'aria-label': 'Problems in this file' });
   const problemCount = h('span', { class: 'summary', 'data-testid': 'problem-count' });
+  const note = h('p', { class: 'text-note', 'data-testid': 'text-note', role: 'status' });
+  const add = h('button', { type: 'button', class: 'small', 'data-testid': 'file-add', onclick: () => workspace.put(workspace.freeName(), newFileTemplate) }, '+ New');
+  const renameButton = h('button', { type: 'button', class: 'small', 'data-testid': 'file-rename', onclick: applyRename }, 'Rename');
+  const deleteButton = h('button', { type: 'button', class: 'small danger', 'data-testid': 'file-delete', onclick: () => { const key = workspace.selected; workspace.remove(key); notify(`Deleted ${key}.`); } }, 'Delete');
+  const dropHint = h('p', { class: 'hint drop-hint' });
+  /** Which text the editor shows: where from, which file, and whether it may be edited. */
   let shownFile: string | undefined;
 
   function applyRename(): void {
@@ -47,56 +57,69 @@ export function filesView(workspace: Workspace, notify: (message: string, kind?:
 
   const files = h('section', { class: 'files', 'aria-labelledby': 'files-heading' },
     h('div', { class: 'section-head' }, h('h2', { id: 'files-heading' }, 'Workflow files'),
-      h('button', { type: 'button', class: 'small', 'data-testid': 'file-add', onclick: () => workspace.put(workspace.freeName(), newFileTemplate) }, '+ New'),
+      add,
     ),
     list,
-    h('p', { class: 'hint drop-hint' }, 'Drop .toml files anywhere on the page to add them.'),
+    dropHint,
   );
   const pane = h('section', { class: 'editor-pane', 'aria-label': 'Editor' },
     h('div', { class: 'section-head' },
       rename,
-      h('button', { type: 'button', class: 'small', 'data-testid': 'file-rename', onclick: applyRename }, 'Rename'),
-      h('button', { type: 'button', class: 'small danger', 'data-testid': 'file-delete', onclick: () => { const key = workspace.selected; workspace.remove(key); notify(`Deleted ${key}.`); } }, 'Delete'),
+      renameButton,
+      deleteButton,
     ),
+    note,
     h('div', { class: 'code' }, editor.view.dom),
     error,
     h('div', { class: 'problems-box' }, h('div', { class: 'section-head' }, h('h3', {}, 'Problems'), problemCount), problemList),
   );
 
   function render(): void {
-    const failures = workspace.cache.failures();
+    const b = shown();
+    const local = b.server === undefined;
+    const failures = b.failures();
     const failed = new Set(failures.map((f) => f.file));
-    setChildren(list, ...[...workspace.files.keys()].sort().map((key) => {
-      const flagged = workspace.phases.problemsIn(key);
+    const keys = b.keys();
+    setChildren(list, ...keys.map((key) => {
+      const flagged = b.phases.problemsIn(key);
       return h('li', {},
-        h('button', { type: 'button', class: key === workspace.selected ? 'file selected' : 'file', 'data-testid': 'file-item', 'data-file': key, 'aria-current': key === workspace.selected ? 'true' : undefined, onclick: () => workspace.select(key) },
+        h('button', { type: 'button', class: key === b.selected ? 'file selected' : 'file', 'data-testid': 'file-item', 'data-file': key, 'aria-current': key === b.selected ? 'true' : undefined, onclick: () => shown().select(key) },
           h('span', { class: 'name' }, key),
           failed.has(key) ? h('span', { class: 'tag problem', title: 'does not load' }, 'error') : null,
           flagged > 0 ? h('span', { class: 'tag warning', title: 'phases with problems' }, flagged) : null,
         ),
       );
     }));
-    if (workspace.files.size === 0) list.append(h('li', { class: 'empty' }, 'No files. Add one or drop .toml files here.'));
-    const current = workspace.files.get(workspace.selected);
-    // Replacing the text moves the caret: only when another file is shown or the text changed elsewhere (an import, another tab).
-    if (shownFile !== workspace.selected || (current !== undefined && current !== editor.text)) {
-      editor.show(current ?? '', current !== undefined);
-      rename.value = workspace.selected;
-      shownFile = workspace.selected;
+    if (keys.length === 0) list.append(h('li', { class: 'empty' }, local ? 'No files. Add one or drop .toml files here.' : 'The server has no workflow files.'));
+    const shownText = b.text(b.selected);
+    const current = 'text' in shownText ? shownText.text : undefined;
+    const editable = local && current !== undefined;
+    const which = `${b.server ?? ''}\n${b.selected}\n${editable}`;
+    // Replacing the text moves the caret: only when another file is shown or the text changed elsewhere (an import, another tab, the server).
+    if (shownFile !== which || (current !== undefined && current !== editor.text)) {
+      editor.show(current ?? '', editable);
+      rename.value = b.selected;
+      shownFile = which;
     }
-    rename.disabled = current === undefined;
+    note.textContent = 'note' in shownText && b.selected !== '' ? shownText.note : '';
+    rename.disabled = !editable;
+    for (const button of [add, renameButton, deleteButton]) {
+      button.disabled = !local;
+      button.title = local ? '' : readOnlyReason;
+    }
+    dropHint.textContent = local ? 'Drop .toml files anywhere on the page to add them.' : `Read-only: the files of ${b.server}.`;
     setChildren(error, ...failures.map((f) =>
       h('div', { class: 'load-error' },
         h('span', { class: 'reason' }, describeFailure(f)),
         h('span', { class: 'kept' }, 'last good phases kept'),
-        f.line !== undefined ? h('button', { type: 'button', class: 'small', onclick: () => { workspace.select(f.file); editor.goTo(f.line!, f.column); } }, 'Show') : null,
+        f.line !== undefined ? h('button', { type: 'button', class: 'small', onclick: () => { shown().select(f.file); editor.goTo(f.line!, f.column); } }, 'Show') : null,
       ),
     ));
-    const mine = failures.find((f) => f.file === workspace.selected);
+    const mine = failures.find((f) => f.file === b.selected);
     const problems: Problem[] = mine
       ? [{ line: mine.line ?? 1, column: mine.column, severity: 'error', message: `${describeFailure(mine)} (the last good phases are kept)` }]
       // The phases' lines come from the text: only meaningful when that text is what loaded.
-      : phaseProblems(editor.text, workspace.phases.file(workspace.selected));
+      : phaseProblems(editor.text, b.phases.file(b.selected));
     editor.problems(problems);
     problemCount.textContent = problems.length === 0 ? 'none' : `${problems.length}`;
     setChildren(problemList, ...problems.map((p) =>
@@ -107,7 +130,7 @@ export function filesView(workspace: Workspace, notify: (message: string, kind?:
         ),
       ),
     ));
-    if (problems.length === 0) problemList.append(h('li', { class: 'empty' }, current === undefined ? 'No file selected.' : 'No problems in this file.'));
+    if (problems.length === 0) problemList.append(h('li', { class: 'empty' }, b.selected === '' ? 'No file selected.' : 'No problems in this file.'));
   }
 
   return { files, editor: pane, render };

@@ -1,9 +1,9 @@
 import type { PhaseRecord } from '../../src/index.browser.js';
-import { workflowGraph } from '../../src/index.tools.js';
+import type { WorkflowGraph } from '../../src/index.tools.js';
 import { h, s, setChildren } from './dom.js';
 import { GraphLayout, type LayoutReply } from './graph-layout.js';
 import { problemsOf, severity } from './problems.js';
-import type { Workspace } from './workspace.js';
+import type { Browsed } from './browsed.js';
 
 interface Node {
   id: string;
@@ -36,7 +36,7 @@ const nodeHeight = 48;
  * children right. Drag to pan, wheel or the buttons to zoom, Fit to see it all; the arrow keys
  * and + / − do the same when the picture has focus.
  */
-export function graphView(workspace: Workspace): { element: HTMLElement; render: () => void } {
+export function graphView(shown: () => Browsed): { element: HTMLElement; render: () => void } {
   const svg = s('svg', { 'data-testid': 'graph', class: 'graph', role: 'img', 'aria-label': 'Dependency graph', preserveAspectRatio: 'xMidYMid meet' });
   const picture = h('div', { class: 'graph-wrap', tabindex: 0, 'aria-label': 'Dependency graph: arrow keys pan, + and − zoom, 0 fits', 'data-testid': 'graph-wrap' }, svg);
   const legend = h('div', { class: 'legend', 'aria-label': 'Legend' },
@@ -68,10 +68,12 @@ export function graphView(workspace: Workspace): { element: HTMLElement; render:
   const layout = new GraphLayout((reply) => draw(reply));
 
   function render(): void {
-    const file = workspace.selected;
-    const records = file === '' ? [] : workspace.phases.file(file);
-    ({ nodes, edges } = relationships(records));
-    caption.textContent = file === '' ? 'No file selected' : `${file}: ${records.length} phases, ${edges.filter((e) => e.kind !== 'missing').length} links`;
+    const browsed = shown();
+    const file = browsed.selected;
+    const records = file === '' ? [] : browsed.phases.file(file);
+    const graph = file === '' ? { nodes: [], edges: [] } : browsed.graph(file);
+    ({ nodes, edges } = relationships(graph ?? { nodes: [], edges: [] }, records));
+    caption.textContent = file === '' ? 'No file selected' : graph === undefined ? `${file}: reading the graph…` : `${file}: ${records.length} phases, ${edges.filter((e) => e.kind !== 'missing').length} links`;
     const key = JSON.stringify([nodes, edges]);
     if (key === drawnKey) return;
     drawnKey = key;
@@ -189,10 +191,10 @@ export function graphView(workspace: Workspace): { element: HTMLElement; render:
 
 /**
  * The library's own graph of the file (edges matched as `children()` matches, cycles and
- * missing parents marked), with each phase's rule or parent as a second line.
+ * missing parents marked: `workflowGraph()` here, `GET /graph/{key}` from a server), with each
+ * phase's rule or parent as a second line. Its phase nodes are the records, in their order.
  */
-function relationships(records: readonly PhaseRecord[]): { nodes: Node[]; edges: Edge[] } {
-  const graph = workflowGraph([...records]);
+function relationships(graph: WorkflowGraph, records: readonly PhaseRecord[]): { nodes: Node[]; edges: Edge[] } {
   const phaseNodes = graph.nodes.filter((n) => !n.missing);
   const position = new Map(phaseNodes.map((n, i) => [n, i]));
   const nodes: Node[] = graph.nodes.map((n) => {

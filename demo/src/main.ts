@@ -1,10 +1,13 @@
 import wasmUrl from 'sql.js/dist/sql-wasm-browser.wasm?url';
 import type { SqlJsConfig } from '../../src/index.browser.js';
+import { localBrowsed, readOnlyReason, type Browsed } from './browsed.js';
 import { h, setChildren } from './dom.js';
 import { filesView } from './files-view.js';
 import { graphView } from './graph-view.js';
 import { lookupsView } from './lookups-view.js';
 import { phasesView } from './phases-view.js';
+import type { ServedCache } from './served-cache.js';
+import { serverBar, serverParameter } from './server-bar.js';
 import { sqlView } from './sql-view.js';
 import { exportAllWorkflows, exportDatabase, exportWorkflow, ImportRejected, importDatabase } from './transfer.js';
 import { Workspace } from './workspace.js';
@@ -30,17 +33,28 @@ const workspace = await Workspace.open(sqlJs).catch((error: unknown) => {
   throw error;
 });
 
+// What the views show: this browser's files, or a served cache while connected to one.
+const local = localBrowsed(workspace);
+let served: ServedCache | undefined;
+const shown = (): Browsed => served ?? local;
+
 const saveState = h('span', { class: 'save-state', 'data-testid': 'save-state' });
 // Typing shows "Checking…" at once; the cache answers after the pause.
-const files = filesView(workspace, notify, () => {
+const files = filesView(workspace, shown, notify, () => {
   saveState.dataset.state = 'pending';
   saveState.textContent = 'Checking…';
 });
-const graph = graphView(workspace);
+const graph = graphView(shown);
+const sql = sqlView(workspace);
+// SQL runs on this browser's database: the HTTP API has no SQL endpoint, on purpose.
+const sqlOff = h('p', { class: 'off-note', 'data-testid': 'sql-off' }, 'SQL runs on the database of this browser only: a served cache answers over its HTTP API, which has no SQL endpoint. Disconnect to run SQL on your own files, or ask the server with curl (GET /phase, /children, /search, /problems).');
 const views = {
-  phases: { label: 'Phases', ...phasesView(workspace) },
-  lookups: { label: 'Lookups', ...lookupsView(workspace) },
-  sql: { label: 'SQL', ...sqlView(workspace) },
+  phases: { label: 'Phases', ...phasesView(shown) },
+  lookups: { label: 'Lookups', ...lookupsView(shown) },
+  sql: { label: 'SQL', element: h('div', { class: 'panel-stack' }, sqlOff, sql.element), render: () => {
+    sqlOff.hidden = served === undefined;
+    sql.element.hidden = served !== undefined;
+  } },
 };
 type Tab = keyof typeof views;
 
@@ -103,6 +117,20 @@ async function addTomlFiles(list: FileList | null | undefined): Promise<void> {
   else if (addedText) notify(addedText);
 }
 
+/** The header's buttons that read or change this browser's files: off while a served cache is shown. */
+const localActions = [
+  h('button', { type: 'button', 'data-testid': 'toml-open', onclick: () => tomlInput.click() }, 'Open .toml'),
+  h('button', { type: 'button', 'data-testid': 'export-toml', 'data-title': 'The selected file', onclick: () => exportWorkflow(workspace, workspace.selected) }, 'Download .toml'),
+  h('button', { type: 'button', 'data-testid': 'export-all-toml', 'data-title': 'Every file, in folders, as one .tar', onclick: () => exportOrExplain(() => exportAllWorkflows(workspace)) }, 'Download all'),
+  h('button', { type: 'button', 'data-testid': 'export-sqlite', onclick: () => exportDatabase(workspace) }, 'Export .sqlite'),
+  h('button', { type: 'button', 'data-testid': 'import-sqlite', onclick: () => importInput.click() }, 'Import .sqlite'),
+];
+const bar = serverBar((next) => {
+  served = next;
+  served?.onChange(render);
+  render();
+});
+
 // At phone widths one part of the page is shown at a time, picked here; wider, all of them are.
 const parts = { editor: 'Editor', graph: 'Graph', tables: 'Tables' } as const;
 type Part = keyof typeof parts;
@@ -121,15 +149,12 @@ setChildren(app,
     h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '⛁'), h('h1', {}, 'workflow-cache'), h('span', { class: 'tagline' }, 'playground · check task workflows before you ship them')),
     h('div', { class: 'actions' },
       saveState,
-      h('button', { type: 'button', 'data-testid': 'toml-open', onclick: () => tomlInput.click() }, 'Open .toml'),
-      h('button', { type: 'button', 'data-testid': 'export-toml', title: 'The selected file', onclick: () => exportWorkflow(workspace, workspace.selected) }, 'Download .toml'),
-      h('button', { type: 'button', 'data-testid': 'export-all-toml', title: 'Every file, in folders, as one .tar', onclick: () => exportOrExplain(() => exportAllWorkflows(workspace)) }, 'Download all'),
-      h('button', { type: 'button', 'data-testid': 'export-sqlite', onclick: () => exportDatabase(workspace) }, 'Export .sqlite'),
-      h('button', { type: 'button', 'data-testid': 'import-sqlite', onclick: () => importInput.click() }, 'Import .sqlite'),
+      ...localActions,
       importInput,
       tomlInput,
     ),
   ),
+  bar.element,
   switcher,
   layout,
   notice,
@@ -146,8 +171,19 @@ function render(): void {
   files.render();
   graph.render();
   for (const view of Object.values(views)) view.render();
-  saveState.dataset.state = workspace.saveState;
-  saveState.textContent = { saved: 'Saved in this browser', pending: 'Checking…', error: 'Not saved' }[workspace.saveState];
+  bar.render();
+  document.body.dataset.mode = served ? 'remote' : 'local';
+  for (const button of localActions) {
+    button.disabled = served !== undefined;
+    button.title = served ? readOnlyReason : (button.dataset.title ?? '');
+  }
+  if (served) {
+    saveState.dataset.state = 'remote';
+    saveState.textContent = 'Read-only';
+  } else {
+    saveState.dataset.state = workspace.saveState;
+    saveState.textContent = { saved: 'Saved in this browser', pending: 'Checking…', error: 'Not saved' }[workspace.saveState];
+  }
   while (workspace.warnings.length > 0) notify(workspace.warnings.shift()!, 'error');
 }
 
@@ -165,8 +201,12 @@ tabs.addEventListener('keydown', (event) => {
 document.addEventListener('dragover', (event) => event.preventDefault());
 document.addEventListener('drop', (event) => {
   event.preventDefault();
-  void addTomlFiles(event.dataTransfer?.files);
+  if (served) notify(`Nothing was added: ${readOnlyReason}`, 'error');
+  else void addTomlFiles(event.dataTransfer?.files);
 });
 showTab('phases');
 render();
+// A link with ?server= opens that served cache; the local files stay as they are, for Disconnect.
+const linked = new URLSearchParams(location.search).get(serverParameter);
+if (linked !== null) await bar.connect(linked);
 document.body.dataset.ready = 'true';

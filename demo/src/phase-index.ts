@@ -122,6 +122,36 @@ export class PhaseIndex {
     void this.#warm();
   }
 
+  /** Takes in one file's phases read elsewhere (a served cache's answer); `undefined`: the file is gone. */
+  put(key: string, records: readonly PhaseRecord[] | undefined): void {
+    if (records === undefined) this.#byFile.delete(key);
+    else this.#byFile.set(key, records.map(indexed));
+    this.#changed();
+  }
+
+  /** Forgets every phase; the counts come from the files' summaries (a served cache's `GET /files`). */
+  clear(files: ReadonlyArray<{ phases: number; problems: number }>): void {
+    this.#byFile.clear();
+    this.recount(files);
+  }
+
+  recount(files: ReadonlyArray<{ phases: number; problems: number }>): void {
+    this.#total = files.reduce((n, f) => n + f.phases, 0);
+    this.#problems = files.reduce((n, f) => n + f.problems, 0);
+    this.#changed();
+  }
+
+  /** `loading` while `work` runs (files read elsewhere), then sorts in idle time as a reload does. */
+  async reading<T>(work: Promise<T>): Promise<T> {
+    this.#loading++;
+    try {
+      return await work;
+    } finally {
+      this.#loading--;
+      void this.#warm();
+    }
+  }
+
   /**
    * Sorting 100,000 rows by text takes a frame's budget several times over: sort by each column
    * while the page is idle, so that a click on a header only looks the order up. A change of
@@ -155,9 +185,7 @@ export class PhaseIndex {
 
   #counted(cache: WorkflowCache): Array<{ file: string; phases: number }> {
     const files = cache.files();
-    this.#total = files.reduce((n, f) => n + f.phases, 0);
-    this.#problems = files.reduce((n, f) => n + f.problems, 0);
-    this.#changed();
+    this.recount(files);
     return files;
   }
 

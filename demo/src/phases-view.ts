@@ -2,7 +2,7 @@ import { h } from './dom.js';
 import type { IndexedPhase, SortColumn } from './phase-index.js';
 import { problemsOf, severity } from './problems.js';
 import { VirtualTable, type Column } from './virtual-table.js';
-import type { Workspace } from './workspace.js';
+import type { Browsed } from './browsed.js';
 
 interface Field {
   key: SortColumn;
@@ -26,7 +26,7 @@ const fields: Field[] = [
 const scopeKey = 'playground-phases-scope';
 
 /** The phases of the selected file or of all files: sortable, filterable, problems highlighted, any number of them. */
-export function phasesView(workspace: Workspace): { element: HTMLElement; render: () => void } {
+export function phasesView(browsed: () => Browsed): { element: HTMLElement; render: () => void } {
   let sortKey: SortColumn | undefined;
   let ascending = true;
   const scope = h('select', { 'data-testid': 'phases-scope', 'aria-label': 'Which phases', onchange: () => { localStorage.setItem(scopeKey, scope.value); fresh(); } },
@@ -57,9 +57,9 @@ export function phasesView(workspace: Workspace): { element: HTMLElement; render
   }
 
   function render(): void {
-    const index = workspace.phases;
+    const { phases: index, selected, server } = browsed();
     const all = scope.value === 'all';
-    const records = all ? index.all() : index.file(workspace.selected);
+    const records = all ? index.all() : index.file(selected);
     const sorted = sortKey === undefined ? records : all ? index.sortedBy(sortKey) : sortFile(records, sortKey);
     const needle = filter.value.trim().toLowerCase();
     let shown = needle === '' && !onlyProblems.checked ? sorted : sorted.filter((r) => (!onlyProblems.checked || r.status !== '') && (needle === '' || r.haystack.includes(needle)));
@@ -67,10 +67,10 @@ export function phasesView(workspace: Workspace): { element: HTMLElement; render
     const visible = fields.filter((f) => all || f.key !== 'filePath');
     table.show(visible.map((f) => column(f)), shown);
     const total = all ? index.total : records.length;
-    const flagged = all ? index.problems : index.problemsIn(workspace.selected);
+    const flagged = all ? index.problems : index.problemsIn(selected);
     const reading = all && index.loading ? ` (reading: ${index.loaded.toLocaleString('en')} of ${total.toLocaleString('en')} so far)` : '';
     summary.textContent = `${shown.length.toLocaleString('en')} of ${total.toLocaleString('en')} phases · ${flagged.toLocaleString('en')} with problems${reading}`;
-    empty.textContent = shown.length > 0 ? '' : records.length === 0 ? (all && index.loading ? 'Reading phases…' : 'No phases yet: add [[phase]] tables to the file.') : 'No phase matches the filter.';
+    empty.textContent = shown.length > 0 ? '' : records.length === 0 ? (all && index.loading ? 'Reading phases…' : server === undefined ? 'No phases yet: add [[phase]] tables to the file.' : 'No phases: the server has none loaded for this file.') : 'No phase matches the filter.';
   }
 
   function column(f: Field): Column<IndexedPhase> {

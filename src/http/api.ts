@@ -87,6 +87,8 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
     '/children': { method: 'GET', query: ['type', 'job', 'meta'], run: (p) => ({ json: cache.children(lookups(p)) }) },
     '/search': { method: 'GET', query: ['topic', 'job'], run: (p) => ({ json: cache.search(p.get('topic') ?? '', p.get('job') ?? '') }) },
     '/problems': { method: 'GET', query: [], run: () => ({ json: { phases: cache.phases().filter((r) => r.status !== ''), failures: cache.failures() } }) },
+    // Every phase in one answer: reading them file by file costs a request per file.
+    '/phases': { method: 'GET', query: [], run: () => ({ json: { phases: cache.phases() } }) },
     '/stats': { method: 'GET', query: [], run: () => ({ json: cache.stats() }) },
     '/openapi.json': { method: 'GET', query: [], run: () => ({ text: document, type: 'application/json' }) },
     '/refresh': {

@@ -154,6 +154,15 @@ export function openApiDocument(server: string): object {
           },
         },
       },
+      '/phases': {
+        get: {
+          summary: 'Every phase of every loaded file, with its status',
+          responses: {
+            '200': json({ type: 'object', required: ['phases'], additionalProperties: false, properties: { phases: { type: 'array', items: ref('PhaseRecord') } } }, 'Files in key order, phases in file order'),
+            ...getErrors,
+          },
+        },
+      },
       '/graph/{key}': {
         get: {
           summary: "A file's dependency graph",
