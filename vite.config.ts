@@ -126,7 +126,8 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/e2e/build-demo.ts'],
+          // served-cache.test.ts runs the built `workflow-cache serve`.
+          globalSetup: ['test/setup/build-library.ts', 'test/e2e/build-demo.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

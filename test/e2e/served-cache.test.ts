@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import buildLibrary from '../setup/build-library.js';
 import { examples, start, until } from '../cli/run.js';
 import { docs, editorText, nodes, openPlayground, paste, rows, screens, servePlayground, showPart } from './helpers.js';
 
@@ -43,7 +42,6 @@ async function serve(dir: string, args: string[]): Promise<Serving> {
 }
 
 beforeAll(async () => {
-  buildLibrary();
   folder = await mkdtemp(join(tmpdir(), 'workflow-cache-served-'));
   await cp(examples, folder, { recursive: true });
   await writeFile(join(folder, 'broken.toml'), brokenToml);
