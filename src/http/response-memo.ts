@@ -4,7 +4,7 @@ import { heldBytes, MAX_REMEMBERED_KEY } from '../read-cache.js';
  * Bytes of answers kept at most (bodies and keys): room for every answer a dashboard or a
  * scheduler polls, and `GET /files` of a large folder; beyond, start over.
  */
-const MAX_BYTES = 16 * 1024 * 1024;
+export const MAX_KEPT_BYTES = 16 * 1024 * 1024;
 
 /** A GET answer as sent: its type, its bytes and their ETag. */
 export interface KeptAnswer {
@@ -36,8 +36,8 @@ export class ResponseMemo {
     if (version !== this.#version) this.#restart(version);
     if (target.length > MAX_REMEMBERED_KEY) return;
     const bytes = heldBytes(target, answer.etag) + answer.body.byteLength;
-    if (bytes > MAX_BYTES / 4) return;
-    if (this.#bytes + bytes > MAX_BYTES) this.#restart(version);
+    if (bytes > MAX_KEPT_BYTES / 4) return;
+    if (this.#bytes + bytes > MAX_KEPT_BYTES) this.#restart(version);
     this.#kept.set(target, answer);
     this.#bytes += bytes;
   }
