@@ -1,7 +1,8 @@
 // A server for the HTTP figures, in a process of its own: either the workflow-cache handler over
 // a cache of the workload, or the floor, a bare node:http server answering one fixed JSON body.
 //   node bench/http-server.mjs handler <folder>  |  node bench/http-server.mjs bare <body>
-// Prints its port; answers "memory" on stdin with its RSS and heap; stops when stdin closes.
+// Prints its port; answers "memory" on stdin with its RSS and heap (after a full GC), "cpu" with
+// the CPU time it has used (µs, user and system); stops when stdin closes.
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 
@@ -23,7 +24,12 @@ if (kind === 'bare') {
 }
 const server = createServer(listener).listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 const lines = createInterface({ input: process.stdin });
-lines.on('line', () => {
+lines.on('line', (line) => {
+  if (line === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${user + system}\n`);
+    return;
+  }
   globalThis.gc?.();
   const m = process.memoryUsage();
   process.stdout.write(`${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed })}\n`);

@@ -34,7 +34,11 @@ export async function httpFigures({ folder, requests }) {
     for (let round = 0; round < ROUNDS; round++) {
       // ABBA: a steady rise or fall of the load weighs on both sides the same.
       const order = round % 2 === 0 ? [[bare, floor], [ours, measured]] : [[ours, measured], [bare, floor]];
-      for (const [server, into] of order) into.push(await load(server.url, paths, perRound));
+      for (const [server, into] of order) {
+        const cpu = await server.cpu();
+        const round = await load(server.url, paths, perRound);
+        into.push({ ...round, cpu: (await server.cpu()) - cpu });
+      }
     }
     const memoryAfter = await ours.memory();
     const base = summary(floor);
@@ -43,7 +47,10 @@ export async function httpFigures({ folder, requests }) {
     return [
       figureOf({ figure: `GET /phase, concurrency ${CONNECTIONS}, ${paths.length.toLocaleString('en')} distinct phases: time per request`, baselineName: `bare node:http, fixed JSON of ${Buffer.byteLength(answer)} bytes`, base: base.perRequest, ours: mine.perRequest, unit: 'ms/op', target: 1.5 }),
       figureOf({ figure: `GET /phase, concurrency ${CONNECTIONS}: p99 latency`, baselineName: 'bare node:http, fixed JSON', base: base.p99, ours: mine.p99, unit: 'ms', target: 1.5 }),
+      // The server's own CPU time: what a busy machine's other processes change least.
+      figureOf({ figure: `GET /phase, concurrency ${CONNECTIONS}: server CPU time per request`, baselineName: 'bare node:http, fixed JSON', base: base.cpuPerRequest, ours: mine.cpuPerRequest, unit: 'ms/op' }),
       figureOf({ figure: `GET /phase: server RSS after ${count} requests`, baselineName: 'RSS before them', base: memoryBefore.rss / 2 ** 20, ours: memoryAfter.rss / 2 ** 20, unit: 'MB' }),
+      figureOf({ figure: `GET /phase: server heap used after ${count} requests (after a full GC)`, baselineName: 'heap used before them', base: memoryBefore.heapUsed / 2 ** 20, ours: memoryAfter.heapUsed / 2 ** 20, unit: 'MB' }),
       figureOf({ figure: `GET /phase: throughput (bare node:http: ${Math.round(1000 / base.perRequest)} requests/s)`, baselineName: '—', ours: Math.round(1000 / mine.perRequest), unit: 'requests/s' }),
     ];
   } finally {
@@ -80,11 +87,12 @@ async function load(url, paths, amount) {
   return { ms: result.ms, latencies: result.latencies };
 }
 
-/** Rounds together: wall time per request, and the p99 of every latency. */
+/** Rounds together: wall and server CPU time per request, and the p99 of every latency. */
 function summary(rounds) {
   const ms = rounds.reduce((sum, r) => sum + r.ms, 0);
+  const cpuMs = rounds.reduce((sum, r) => sum + r.cpu, 0) / 1000;
   const latencies = Float64Array.from(rounds.flatMap((r) => r.latencies)).sort();
-  return { perRequest: ms / latencies.length, p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] };
+  return { perRequest: ms / latencies.length, cpuPerRequest: cpuMs / latencies.length, p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] };
 }
 
 async function startServer(args) {
@@ -107,6 +115,10 @@ async function startServer(args) {
     async memory() {
       child.stdin.write('memory\n');
       return JSON.parse((await lines.next()).value);
+    },
+    async cpu() {
+      child.stdin.write('cpu\n');
+      return Number((await lines.next()).value);
     },
     async close() {
       const exited = once(child, 'exit');
