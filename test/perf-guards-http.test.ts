@@ -38,6 +38,13 @@ describe('GET answers kept by the HTTP API', () => {
     expect((await (await get('/files')).json()).failures.map((f: { file: string }) => f.file)).toEqual(['orders.toml']);
   });
 
+  it('never include a file source, which is read from the disk at each request', async () => {
+    const { source, get } = await served();
+    expect((await get('/files/orders.toml/source')).status).toBe(200);
+    source.set('orders.toml', orders('cron=0 3 * * *'));
+    expect((await get('/files/orders.toml/source')).status).toBe(409);
+  });
+
   it('are not given once the cache is closed', async () => {
     const { cache, get } = await served();
     expect((await get(ingest)).status).toBe(200);

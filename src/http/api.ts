@@ -60,7 +60,10 @@ interface Route {
   /** Query parameters it reads; any other is a 400. */
   query: readonly string[];
   run: (params: Params, request: ApiRequest, key: string) => Promise<Answer> | Answer;
-  /** Its answer follows from the data alone (no clock, no disk), so it is kept until the data changes. */
+  /**
+   * Its answers given at once follow from the data alone (no clock, no disk), so they are kept
+   * until the data changes; one that waits (a file's source, read from the disk) never is.
+   */
   fromData?: true;
 }
 
@@ -139,9 +142,13 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
     '/files/': {
       method: 'GET',
       query: [],
-      run: async (_p, _r, key) => {
-        if (!known(key) && key.endsWith('/source') && known(key.slice(0, -'/source'.length))) return source(key.slice(0, -'/source'.length));
-        const summary = fileSummary(key);
+      fromData: true,
+      run: (_p, _r, key) => {
+        const files = cache.files();
+        const summary = files.find((f) => f.file === key);
+        const file = key.endsWith('/source') ? key.slice(0, -'/source'.length) : undefined;
+        if (!summary && file !== undefined && files.some((f) => f.file === file)) return source(file);
+        if (!summary) throw new HttpProblem(404, `no loaded file ${key}; GET /files lists them`);
         return { json: { file: key, hash: summary.hash, loadedAt: summary.loadedAt, phases: cache.phases(key) } };
       },
     },
@@ -168,10 +175,6 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
       },
     },
   };
-
-  function known(key: string): boolean {
-    return cache.files().some((f) => f.file === key);
-  }
 
   function fileSummary(key: string): { hash: string; loadedAt: string | null } {
     const found = cache.files().find((f) => f.file === key);
