@@ -294,6 +294,15 @@ export class WorkflowCache {
     return this.#source;
   }
 
+  /**
+   * Changes whenever anything the cache answers may have changed (a refresh that wrote, close()):
+   * for answers kept outside it, such as the HTTP API's.
+   * @internal
+   */
+  get dataVersion(): number {
+    return this.#store.version;
+  }
+
   /** The database as a SQLite file image. */
   export(): Uint8Array {
     return this.#open('export').export();

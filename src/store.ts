@@ -20,6 +20,7 @@ export class WorkflowStore {
   readonly #tables: WorkflowTables;
   readonly #answers = new AnswerMemo();
   readonly #reads: ReadCache;
+  #version = 0;
 
   /** @param retention how much history writes keep */
   constructor(db: Database, retention: Required<HistoryRetention> = defaultRetention) {
@@ -45,6 +46,11 @@ export class WorkflowStore {
     const held = this.#reads.file(key);
     if (held) return held.children(topic, job);
     return this.#tables.children(key, topic, job);
+  }
+
+  /** Changes at every write (and at close): what a caller remembers from reads holds while it stays the same. */
+  get version(): number {
+    return this.#version;
   }
 
   /** A lookup's answer remembered under `answerKey` since the last write, if any. */
@@ -118,6 +124,7 @@ export class WorkflowStore {
 
   /** Replaces a phase's status and problems, nothing else: no history is kept of a recheck. */
   setProblems(file: string, task: string, status: string, problems: readonly Problem[]): void {
+    this.#version++;
     this.#tables.setProblems(file, task, status, problems);
   }
 
@@ -127,15 +134,18 @@ export class WorkflowStore {
   }
 
   setChecksVersion(version: number): void {
+    this.#version++;
     this.#tables.setChecksVersion(version);
   }
 
   /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */
   touchFile(key: string, stamp: FileStamp, checkedAtMs: number): void {
+    this.#version++;
     this.#tables.touchFile(key, stamp, checkedAtMs);
   }
 
   recordFailure(failure: LoadFailure): void {
+    this.#version++;
     this.#tables.recordFailure(failure);
   }
 
@@ -166,6 +176,7 @@ export class WorkflowStore {
   }
 
   #forget(): void {
+    this.#version++;
     this.#answers.clear();
     this.#reads.clear();
   }

@@ -8,6 +8,10 @@ import { etagOf, matches } from './etag.js';
 import { openApiDocument } from './openapi.js';
 import { HttpProblem, problem } from './problem.js';
 import { messageOf } from '../message-of.js';
+import { parseQuery } from '../query-string.js';
+import { ResponseMemo, type KeptAnswer } from './response-memo.js';
+
+const utf8 = new TextEncoder();
 
 /** How the handler answers. */
 export interface HandlerOptions {
@@ -44,10 +48,11 @@ export interface ApiResponse {
   body: string | Uint8Array | null;
 }
 
-/** The API over one cache: both servers' adapters call it. */
-export type Api = (request: ApiRequest) => Promise<ApiResponse>;
+/** The API over one cache: both servers' adapters call it. An answer that waits for nothing comes at once, not as a promise. */
+export type Api = (request: ApiRequest) => ApiResponse | Promise<ApiResponse>;
 
-type Params = URLSearchParams;
+/** The query's parameters, decoded as Go's `url.ParseQuery` decodes them (first value of each). */
+type Params = ReadonlyMap<string, string>;
 type Answer = { json: unknown } | { text: string | Uint8Array; type: string };
 
 interface Route {
@@ -55,6 +60,11 @@ interface Route {
   /** Query parameters it reads; any other is a 400. */
   query: readonly string[];
   run: (params: Params, request: ApiRequest, key: string) => Promise<Answer> | Answer;
+  /**
+   * Its answers given at once follow from the data alone (no clock, no disk), so they are kept
+   * until the data changes; one that waits (a file's source, read from the disk) never is.
+   */
+  fromData?: true;
 }
 
 const optionNames = ['prefix', 'token', 'cors', 'maxBodyBytes', 'timeoutMs'];
@@ -76,21 +86,22 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
   const origins = options.cors === undefined ? [] : typeof options.cors === 'string' ? [options.cors] : [...options.cors];
   const token = options.token;
   const document = JSON.stringify(openApiDocument(prefix === '' ? '/' : prefix));
+  const memo = new ResponseMemo();
 
   const lookups = (p: Params) => ({ type: p.get('type') ?? '', job: p.get('job') ?? '', meta: p.get('meta') ?? '' });
 
   /** Fixed paths; `/files/…`, `/graph/…` and `/history/…` take a key after them. */
   const fixed: Record<string, Route> = {
     '/health': { method: 'GET', query: [], run: () => ({ json: { status: 'ok' } }) },
-    '/files': { method: 'GET', query: [], run: () => ({ json: { files: cache.files(), failures: cache.failures() } }) },
-    '/phase': { method: 'GET', query: ['type', 'job', 'meta'], run: (p) => ({ json: cache.get(lookups(p)) }) },
-    '/children': { method: 'GET', query: ['type', 'job', 'meta'], run: (p) => ({ json: cache.children(lookups(p)) }) },
-    '/search': { method: 'GET', query: ['topic', 'job'], run: (p) => ({ json: cache.search(p.get('topic') ?? '', p.get('job') ?? '') }) },
-    '/problems': { method: 'GET', query: [], run: () => ({ json: { phases: cache.phases().filter((r) => r.status !== ''), failures: cache.failures() } }) },
+    '/files': { method: 'GET', query: [], fromData: true, run: () => ({ json: { files: cache.files(), failures: cache.failures() } }) },
+    '/phase': { method: 'GET', query: ['type', 'job', 'meta'], fromData: true, run: (p) => ({ json: cache.get(lookups(p)) }) },
+    '/children': { method: 'GET', query: ['type', 'job', 'meta'], fromData: true, run: (p) => ({ json: cache.children(lookups(p)) }) },
+    '/search': { method: 'GET', query: ['topic', 'job'], fromData: true, run: (p) => ({ json: cache.search(p.get('topic') ?? '', p.get('job') ?? '') }) },
+    '/problems': { method: 'GET', query: [], fromData: true, run: () => ({ json: { phases: cache.phases().filter((r) => r.status !== ''), failures: cache.failures() } }) },
     // Every phase in one answer: reading them file by file costs a request per file.
-    '/phases': { method: 'GET', query: [], run: () => ({ json: { phases: cache.phases() } }) },
+    '/phases': { method: 'GET', query: [], fromData: true, run: () => ({ json: { phases: cache.phases() } }) },
     '/stats': { method: 'GET', query: [], run: () => ({ json: cache.stats() }) },
-    '/openapi.json': { method: 'GET', query: [], run: () => ({ text: document, type: 'application/json' }) },
+    '/openapi.json': { method: 'GET', query: [], fromData: true, run: () => ({ text: document, type: 'application/json' }) },
     '/refresh': {
       method: 'POST',
       query: [],
@@ -133,15 +144,20 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
     '/files/': {
       method: 'GET',
       query: [],
-      run: async (_p, _r, key) => {
-        if (!known(key) && key.endsWith('/source') && known(key.slice(0, -'/source'.length))) return source(key.slice(0, -'/source'.length));
-        const summary = fileSummary(key);
+      fromData: true,
+      run: (_p, _r, key) => {
+        const files = cache.files();
+        const summary = files.find((f) => f.file === key);
+        const file = key.endsWith('/source') ? key.slice(0, -'/source'.length) : undefined;
+        if (!summary && file !== undefined && files.some((f) => f.file === file)) return source(file);
+        if (!summary) throw new HttpProblem(404, `no loaded file ${key}; GET /files lists them`);
         return { json: { file: key, hash: summary.hash, loadedAt: summary.loadedAt, phases: cache.phases(key) } };
       },
     },
     '/graph/': {
       method: 'GET',
       query: ['format'],
+      fromData: true,
       run: (p, _r, key) => {
         fileSummary(key);
         const format = (p.get('format') ?? 'json') as GraphFormat;
@@ -153,6 +169,7 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
     '/history/': {
       method: 'GET',
       query: [],
+      fromData: true,
       run: (_p, _r, key) => {
         const versions = cache.history(key);
         if (versions.length === 0) throw new HttpProblem(404, `the database knows no version of ${key}; GET /files lists the files`);
@@ -160,10 +177,6 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
       },
     },
   };
-
-  function known(key: string): boolean {
-    return cache.files().some((f) => f.file === key);
-  }
 
   function fileSummary(key: string): { hash: string; loadedAt: string | null } {
     const found = cache.files().find((f) => f.file === key);
@@ -184,9 +197,18 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
 
   /** Synchronous for the lookups (nothing to wait for, nothing a timer could stop), a promise for what waits. */
   function route(request: ApiRequest): ApiResponse | Promise<ApiResponse> {
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    // Read before anything is computed: an answer kept under it was computed from this data.
+    const version = cache.dataVersion;
+    if (method === 'GET') {
+      const kept = memo.get(request.target, version);
+      if (kept) return respondKept(request, kept);
+    }
     const at = request.target.indexOf('?');
     const pathname = at < 0 ? request.target : request.target.slice(0, at);
-    const params = new URLSearchParams(at < 0 ? '' : request.target.slice(at + 1));
+    const query = parseQuery(at < 0 ? '' : request.target.slice(at + 1));
+    if (query.error !== undefined) throw new HttpProblem(400, `the query string is not valid: ${query.error}`);
+    const params = query.values;
     if (prefix !== '' && pathname !== prefix && !pathname.startsWith(`${prefix}/`)) throw new HttpProblem(404, `no such path: ${pathname}`);
     const path = pathname.slice(prefix.length) || '/';
     let found = fixed[path];
@@ -197,7 +219,6 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
       found = keyed[base];
       key = checkedKey(decodeKey(path.slice(base.length)));
     }
-    const method = request.method === 'HEAD' ? 'GET' : request.method;
     if (method === 'OPTIONS') return { status: 204, headers: { allow: allowed(found) }, body: null };
     if (method !== found.method) {
       throw new HttpProblem(405, `${request.method} is not allowed on ${path}; use ${found.method}`, { allow: allowed(found) });
@@ -208,18 +229,30 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
       }
     }
     const answer = found.run(params, request, key);
-    return answer instanceof Promise ? answer.then((a) => respond(request, method, a)) : respond(request, method, answer);
+    if (answer instanceof Promise) return answer.then((a) => respond(request, method, a));
+    if (method !== 'GET' || !found.fromData) return respond(request, method, answer);
+    // Computed without a pause, so from the data as it was at `version`.
+    const kept = sent(answer);
+    memo.keep(request.target, version, kept);
+    return respondKept(request, kept);
   }
 
   function respond(request: ApiRequest, method: string, answer: Answer): ApiResponse {
-    const [body, type] = 'json' in answer ? [JSON.stringify(answer.json), 'application/json'] : [answer.text, answer.type];
-    const headers: Record<string, string> = { 'content-type': type };
-    if (method !== 'GET') return { status: 200, headers, body };
-    const etag = etagOf(body);
-    headers.etag = etag;
-    headers['cache-control'] = 'no-cache';
-    if (matches(request.header('if-none-match'), etag)) return { status: 304, headers, body: null };
-    return { status: 200, headers, body: request.method === 'HEAD' ? null : body };
+    if (method === 'GET') return respondKept(request, sent(answer));
+    return 'json' in answer ? { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.json) } : { status: 200, headers: { 'content-type': answer.type }, body: answer.text };
+  }
+
+  /** An answer as a GET sends it: bytes and their ETag. */
+  function sent(answer: Answer): KeptAnswer {
+    const [text, type] = 'json' in answer ? [JSON.stringify(answer.json), 'application/json'] : [answer.text, answer.type];
+    return { type, body: typeof text === 'string' ? utf8.encode(text) : text, etag: etagOf(text) };
+  }
+
+  /** A GET answer: 200 with its bytes (none for HEAD), or 304 when the client holds them. */
+  function respondKept(request: ApiRequest, answer: KeptAnswer): ApiResponse {
+    const headers: Record<string, string> = { 'content-type': answer.type, etag: answer.etag, 'cache-control': 'no-cache' };
+    if (matches(request.header('if-none-match'), answer.etag)) return { status: 304, headers, body: null };
+    return { status: 200, headers, body: request.method === 'HEAD' ? null : answer.body };
   }
 
   /** The answer, or a 503 once the time limit passes first. */
@@ -235,7 +268,7 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
     }
   }
 
-  return async (request: ApiRequest): Promise<ApiResponse> => {
+  return (request: ApiRequest): ApiResponse | Promise<ApiResponse> => {
     let routed: ApiResponse | Promise<ApiResponse>;
     try {
       routed = route(request);
@@ -243,7 +276,7 @@ export function createApi(cache: WorkflowCache, options: HandlerOptions = {}): A
       routed = toProblem(error);
     }
     // Only what waits gets a timer: a lookup answers before any timer could fire.
-    return withCors(request, routed instanceof Promise ? await inTime(routed) : routed, origins);
+    return routed instanceof Promise ? inTime(routed).then((r) => withCors(request, r, origins)) : withCors(request, routed, origins);
   };
 }
 

@@ -1,5 +1,5 @@
 import type { WorkflowCache } from '../cache.js';
-import { createApi, type HandlerOptions } from './api.js';
+import { createApi, type ApiResponse, type HandlerOptions } from './api.js';
 import { readBody } from './read-body.js';
 
 const utf8 = new TextEncoder();
@@ -31,7 +31,7 @@ export function createNodeListener(cache: WorkflowCache, options: HandlerOptions
       const value = req.headers[name];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     };
-    const answer = await api({
+    const answer = api({
       method: req.method ?? 'GET',
       target: req.url ?? '/',
       header,
@@ -45,9 +45,14 @@ export function createNodeListener(cache: WorkflowCache, options: HandlerOptions
         return readBody(header('content-length'), next, () => req.resume(), limit);
       },
     });
-    // Bytes with their length: one write, no chunked encoding.
-    const body = typeof answer.body === 'string' ? utf8.encode(answer.body) : answer.body;
-    res.writeHead(answer.status, body === null ? answer.headers : { ...answer.headers, 'content-length': String(body.byteLength) });
-    res.end(body ?? undefined);
+    // A lookup is sent in the same turn it arrived: no promise to wait for.
+    send(res, answer instanceof Promise ? await answer : answer);
   };
+}
+
+function send(res: NodeResponseLike, answer: ApiResponse): void {
+  // Bytes with their length: one write, no chunked encoding.
+  const body = typeof answer.body === 'string' ? utf8.encode(answer.body) : answer.body;
+  res.writeHead(answer.status, body === null ? answer.headers : { ...answer.headers, 'content-length': String(body.byteLength) });
+  res.end(body ?? undefined);
 }
