@@ -11,6 +11,11 @@ export type SqlValue = number | string | Uint8Array | null;
 export interface Statement {
   /** Runs the statement to its end with `params` bound to `?`/`?N`, dropping any rows. */
   run(params?: readonly SqlValue[]): void;
+  /**
+   * Runs the statement once per row of `rows`, as {@link run} would, binding faster: for bulk
+   * inserts. Stops at the first row that fails, with that row's error; the rows before it stay run.
+   */
+  runMany(rows: readonly (readonly SqlValue[])[]): void;
   /** The first row's values, in the statement's column order; `undefined` when there is none. */
   first(params?: readonly SqlValue[]): SqlValue[] | undefined;
   /** Every row's values, in the statement's column order. */
