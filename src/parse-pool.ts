@@ -28,7 +28,7 @@ export function poolParser(start: StartParseThread, count: number, md5: (bytes: 
   const here = inlineParser(md5);
   return {
     async parse(files) {
-      threads ??= Array.from({ length: count }, () => ({ thread: start(), pending: 0 }));
+      threads ??= startThreads(start, count);
       const worker = threads.reduce<(typeof threads)[number] | undefined>((a, b) => (a === undefined || b.pending < a.pending ? b : a), undefined);
       if (!worker) return here.parse(files);
       worker.pending++;
@@ -49,4 +49,17 @@ export function poolParser(start: StartParseThread, count: number, md5: (bytes: 
       threads = [];
     },
   };
+}
+
+/** The workers that start: one that throws at once (no threads here, no memory) is left out. */
+function startThreads(start: StartParseThread, count: number): { thread: ParseThread; pending: number }[] {
+  const started = [];
+  for (let i = 0; i < count; i++) {
+    try {
+      started.push({ thread: start(), pending: 0 });
+    } catch {
+      // Parsed here instead.
+    }
+  }
+  return started;
 }
