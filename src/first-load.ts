@@ -167,7 +167,7 @@ function insert(store: WorkflowStore, loads: readonly Loaded[], now: number, out
   };
   outcome.wrote = true;
   try {
-    store.savepoint(() => store.insertNewFiles(loads.map(rows), loads.flatMap((d) => d.parsed.rows), now));
+    store.savepoint(() => store.insertNewFiles(loads.map(rows), loads.map((d) => d.parsed.rows), now));
     for (const d of loads) outcome.changed.push(d.entry.key);
     return;
   } catch {
@@ -175,7 +175,7 @@ function insert(store: WorkflowStore, loads: readonly Loaded[], now: number, out
   }
   for (const d of loads) {
     try {
-      store.savepoint(() => store.insertNewFiles([rows(d)], d.parsed.rows, now));
+      store.savepoint(() => store.insertNewFiles([rows(d)], [d.parsed.rows], now));
       outcome.changed.push(d.entry.key);
     } catch (cause) {
       fail(store, new WorkflowLoadError({ file: d.entry.key, reason: `cannot store: ${messageOf(cause)}` }, { cause }), outcome);

@@ -3,8 +3,8 @@ import { WorkflowLoadError, type LoadFailure } from './errors.js';
 import { messageOf } from './message-of.js';
 import { inlinePhasesLine, phaseLines } from './phase-lines.js';
 import type { Phase } from './phase.js';
-import type { SqlValue } from './db/engine.js';
-import { phaseRow } from './db/new-file-rows.js';
+import { encodeRows, type EncodedRows } from './db/encoded-rows.js';
+import { PHASE_WIDTH, phaseRow } from './db/new-file-rows.js';
 import { parseWorkflow } from './workflow-file.js';
 
 /**
@@ -19,8 +19,8 @@ export type ParsedFile =
       hash: string;
       /** Whether the file declares a `checksum`: then no stamp is kept, so that it is read every time. */
       declaresChecksum: boolean;
-      /** Its rows of `workflow_phases`, ready to bind (see `phaseRow`). */
-      rows: SqlValue[][];
+      /** Its rows of `workflow_phases` (see `phaseRow`), encoded: a worker hands them over without a copy. */
+      rows: EncodedRows;
     }
   | { kind: 'failed'; key: string; failure: LoadFailure; cause?: unknown };
 
@@ -35,7 +35,7 @@ export function parseFile({ key, bytes }: FileBytes, md5: (bytes: Uint8Array) =>
   const hash = md5(bytes);
   try {
     const workflow = parseWorkflow(key, bytes);
-    const rows = checked(workflow.phases, bytes).map((c) => phaseRow(key, c));
+    const rows = encodeRows(checked(workflow.phases, bytes).map((c) => phaseRow(key, c)), PHASE_WIDTH);
     // Go keeps a `checksum` the file declares as its hash: it never equals the md5.
     if (workflow.checksum !== undefined) return { kind: 'parsed', key, hash: workflow.checksum, declaresChecksum: true, rows };
     return { kind: 'parsed', key, hash, declaresChecksum: false, rows };

@@ -1,5 +1,6 @@
 import { AnswerMemo } from './answer-memo.js';
 import type { CheckedPhase } from './check-phases.js';
+import type { EncodedRows } from './db/encoded-rows.js';
 import type { Database, SqlValue } from './db/engine.js';
 import { runReadOnly } from './db/read-only.js';
 import { WorkflowTables, type FileState, type FileStamp, type StoredPhase, type WorkflowFile } from './db/workflow-tables.js';
@@ -112,7 +113,7 @@ export class WorkflowStore {
   }
 
   /** Inserts files the store holds nothing of, with their rows; see `WorkflowTables.insertNewFiles`. */
-  insertNewFiles(files: readonly (readonly SqlValue[])[], phaseRows: readonly (readonly SqlValue[])[], checkedAtMs: number): void {
+  insertNewFiles(files: readonly (readonly SqlValue[])[], phaseRows: readonly EncodedRows[], checkedAtMs: number): void {
     this.#forget();
     this.#tables.insertNewFiles(files, phaseRows, checkedAtMs);
   }

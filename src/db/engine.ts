@@ -1,3 +1,5 @@
+import type { EncodedRows } from './encoded-rows.js';
+
 /**
  * The few SQLite operations the cache needs, in our own words, so that nothing outside
  * `src/db/` depends on the SQLite build underneath (today sql.js, see `sql-js.ts`). All of them
@@ -16,6 +18,8 @@ export interface Statement {
    * inserts. Stops at the first row that fails, with that row's error; the rows before it stay run.
    */
   runMany(rows: readonly (readonly SqlValue[])[]): void;
+  /** {@link runMany} for rows encoded ahead (by `encodeRows`, on any thread): nothing left to encode. */
+  runEncoded(rows: EncodedRows): void;
   /** The first row's values, in the statement's column order; `undefined` when there is none. */
   first(params?: readonly SqlValue[]): SqlValue[] | undefined;
   /** Every row's values, in the statement's column order. */

@@ -24,6 +24,9 @@ export interface NewFileStamp {
   version?: string;
 }
 
+/** Values a row of {@link insertPhase} binds. */
+export const PHASE_WIDTH = 15;
+
 /** A phase's values for {@link insertPhase}: plain data, so a worker can make them. */
 export function phaseRow(file: string, c: CheckedPhase): SqlValue[] {
   const p = c.phase;

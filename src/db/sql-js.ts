@@ -1,6 +1,7 @@
 import initSqlJs from 'sql.js';
 import { EngineLoadError } from '../errors.js';
 import type { Database, Engine, FirstStatement, SqlValue, Statement, WasmConfig } from './engine.js';
+import { APART_CELL, decodeRows, encodeRows, NULL_CELL, type EncodedRows } from './encoded-rows.js';
 import { messageOf } from '../message-of.js';
 
 /** @deprecated the same as {@link WasmConfig}, under its former name. */
@@ -111,13 +112,10 @@ class SqlJsConnection implements Database {
   }
 }
 
-const encoder = new TextEncoder();
-
 /** A value {@link SqlJsPrepared.runMany} binds itself: text, a number, NULL (a blob goes through sql.js). */
 function bindsInBulk(value: SqlValue): boolean {
   return value === null || typeof value === 'string' || typeof value === 'number';
 }
-const surrogate = /[\ud800-\udfff]/;
 
 /**
  * SQLite's pointer to a sql.js statement, which sql.js keeps in a property its build renames:
@@ -155,54 +153,39 @@ class SqlJsPrepared implements Statement {
   }
 
   runMany(rows: readonly (readonly SqlValue[])[]): void {
-    const stmt = (this.#pointer ??= statementPointer(this.#statement, this.#sqlite));
-    if (stmt === null || !rows.every((row) => row.every(bindsInBulk))) {
+    if (rows.length === 0) return;
+    if (!rows.every((row) => row.every(bindsInBulk))) {
       for (const row of rows) this.run(row);
       return;
     }
-    const sqlite = this.#sqlite;
-    // Every string of every row, UTF-8, in one block of wasm memory: one malloc and one copy,
-    // where sql.js makes a malloc and a copy in JavaScript per string.
-    let room = 0;
-    for (const row of rows) for (const v of row) if (typeof v === 'string') room += v.length * 3;
-    const bytes = new Uint8Array(room);
-    /** Where each string lies: an offset in `bytes`, or minus a pointer of its own, then its length. */
-    const spans: number[] = [];
-    /** Strings with surrogates, encoded as sql.js encodes them (a lone one too), each on its own. */
-    const apart: number[] = [];
-    let used = 0;
-    for (const row of rows) {
-      for (const v of row) {
-        if (typeof v !== 'string') continue;
-        if (surrogate.test(v)) {
-          const pointer = sqlite.stringToNewUTF8(v);
-          apart.push(pointer);
-          spans.push(-pointer, sqlite.lengthBytesUTF8(v));
-        } else {
-          const { written } = encoder.encodeInto(v, bytes.subarray(used));
-          spans.push(used, written);
-          used += written;
-        }
-      }
+    this.runEncoded(encodeRows(rows, rows[0].length));
+  }
+
+  runEncoded(rows: EncodedRows): void {
+    const { width, text, cells, apart } = rows;
+    const stmt = (this.#pointer ??= statementPointer(this.#statement, this.#sqlite));
+    if (stmt === null) {
+      for (const row of decodeRows(rows)) this.run(row);
+      return;
     }
-    const base = sqlite._malloc(Math.max(used, 1));
+    const sqlite = this.#sqlite;
+    // Every string in one block of wasm memory: one malloc and one copy, where sql.js makes a
+    // malloc and a copy in JavaScript per string. Those with a surrogate are encoded as sql.js does.
+    const base = sqlite._malloc(Math.max(text.length, 1));
+    const apartAt = apart.map((v) => sqlite.stringToNewUTF8(v));
     try {
-      sqlite.writeArrayToMemory(bytes.subarray(0, used), base);
-      let span = 0;
-      for (const row of rows) {
-        for (let i = 0; i < row.length; i++) {
-          const v = row[i];
-          if (typeof v === 'string') {
-            const at = spans[span];
-            sqlite._sqlite3_bind_text(stmt, i + 1, at < 0 ? -at : base + at, spans[span + 1], SQLITE_STATIC);
-            span += 2;
-          } else if (v === null) {
-            sqlite._sqlite3_bind_blob(stmt, i + 1, 0, 0, SQLITE_STATIC);
-          } else if (v === ((v as number) | 0)) {
+      sqlite.writeArrayToMemory(text, base);
+      for (let at = 0, row = 0; at < cells.length; row++) {
+        for (let i = 1; i <= width; i++, at += 2) {
+          const kind = cells[at];
+          if (kind >= 0) sqlite._sqlite3_bind_text(stmt, i, base + kind, cells[at + 1], SQLITE_STATIC);
+          else if (kind === NULL_CELL) sqlite._sqlite3_bind_blob(stmt, i, 0, 0, SQLITE_STATIC);
+          else if (kind === APART_CELL) sqlite._sqlite3_bind_text(stmt, i, apartAt[cells[at + 1]], sqlite.lengthBytesUTF8(apart[cells[at + 1]]), SQLITE_STATIC);
+          else {
             // As sql.js binds a number: a 32-bit integer as one, anything else as a double.
-            sqlite._sqlite3_bind_int(stmt, i + 1, v as number);
-          } else {
-            sqlite._sqlite3_bind_double(stmt, i + 1, v as number);
+            const v = cells[at + 1];
+            if (v === (v | 0)) sqlite._sqlite3_bind_int(stmt, i, v);
+            else sqlite._sqlite3_bind_double(stmt, i, v);
           }
         }
         const code = sqlite._sqlite3_step(stmt);
@@ -211,13 +194,13 @@ class SqlJsPrepared implements Statement {
           // Run again by sql.js itself, which throws the error SQLite gives (or, if the row now
           // goes in, has run it once, as asked).
           sqlite._sqlite3_clear_bindings(stmt);
-          this.run(row);
+          this.run(decodeRows(rows, row)[0]);
         }
       }
     } finally {
       sqlite._sqlite3_clear_bindings(stmt);
       sqlite._free(base);
-      for (const pointer of apart) sqlite._free(pointer);
+      for (const pointer of apartAt) sqlite._free(pointer);
     }
   }
 

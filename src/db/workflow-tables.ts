@@ -5,6 +5,7 @@ import type { Phase, PhaseRecord } from '../phase.js';
 import type { Problem } from '../problem.js';
 import type { IndexedPhase } from '../read-cache.js';
 import type { DatabaseCounts } from '../stats.js';
+import type { EncodedRows } from './encoded-rows.js';
 import type { Database, SqlValue } from './engine.js';
 import { HistoryTable } from './history-table.js';
 import { insertNewFile, insertPhase, isoTime, phaseRow, problemsJson } from './new-file-rows.js';
@@ -215,19 +216,19 @@ export class WorkflowTables {
     );
     this.#statements.run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#statements.run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
-    const insert = this.#statements.get(insertPhase);
-    for (const c of phases) insert.run(phaseRow(file, c));
+    this.#statements.get(insertPhase).runMany(phases.map((c) => phaseRow(file, c)));
   }
 
   /**
    * Inserts files the tables do not hold in any form (no phases, record or failure, so no
    * history either and nothing to delete), bound in bulk; the caller holds the transaction.
    * @param files rows from `newFileRow`, one per file
-   * @param phaseRows the files' phases, rows from `phaseRow`
+   * @param phaseRows each file's phases, rows from `phaseRow` encoded
    */
-  insertNewFiles(files: readonly (readonly SqlValue[])[], phaseRows: readonly (readonly SqlValue[])[], checkedAtMs: number): void {
+  insertNewFiles(files: readonly (readonly SqlValue[])[], phaseRows: readonly EncodedRows[], checkedAtMs: number): void {
     this.#statements.get(insertNewFile).runMany(files.map((f) => [...f, checkedAtMs]));
-    this.#statements.get(insertPhase).runMany(phaseRows);
+    const insert = this.#statements.get(insertPhase);
+    for (const rows of phaseRows) insert.runEncoded(rows);
   }
 
   /**
