@@ -56,16 +56,25 @@ export async function loadNewFiles(
   store.bulkCache(true);
   try {
     const chunks = chunked(entries, maxFileSize);
-    const ahead: Promise<Done[]>[] = [];
+    const ahead: { done: Promise<Done[]>; bytes: number }[] = [];
     let next = 0;
-    const startNext = () => {
-      if (next < chunks.length) ahead.push(readAndParse(chunks[next++], source, maxFileSize, parser));
+    let held = 0;
+    // Chunks start while the bytes held stay within one size limit (by the sizes listed): a load
+    // holds about one limit of file content at once, whatever the number of files.
+    const startMore = () => {
+      while (next < chunks.length && ahead.length < CHUNKS_AHEAD && (ahead.length === 0 || held + chunks[next].bytes <= maxFileSize)) {
+        const { entries: chunk, bytes } = chunks[next++];
+        ahead.push({ done: readAndParse(chunk, source, maxFileSize, parser), bytes });
+        held += bytes;
+      }
     };
-    for (let i = 0; i < CHUNKS_AHEAD; i++) startNext();
+    startMore();
     while (ahead.length > 0) {
-      const done = await ahead.shift()!;
-      startNext();
-      store.transaction(() => write(store, done, outcome));
+      const { done, bytes } = ahead.shift()!;
+      const files = await done;
+      held -= bytes;
+      startMore();
+      store.transaction(() => write(store, files, outcome));
       await pause();
     }
     // Built on the bare tables, in the large cache: several times faster than kept up by each insert.
@@ -77,21 +86,21 @@ export async function loadNewFiles(
 }
 
 /** Chunks of {@link CHUNK_FILES} files, each also within one size limit of bytes by the sizes listed. */
-function chunked(entries: readonly SourceEntry[], maxFileSize: number): SourceEntry[][] {
-  const chunks: SourceEntry[][] = [];
+function chunked(entries: readonly SourceEntry[], maxFileSize: number): { entries: SourceEntry[]; bytes: number }[] {
+  const chunks: { entries: SourceEntry[]; bytes: number }[] = [];
   let chunk: SourceEntry[] = [];
   let bytes = 0;
   for (const entry of entries) {
     const cost = entry.failure !== undefined || entry.size === undefined || entry.size > maxFileSize ? 0 : entry.size;
     if (chunk.length === CHUNK_FILES || (chunk.length > 0 && bytes + cost > maxFileSize)) {
-      chunks.push(chunk);
+      chunks.push({ entries: chunk, bytes });
       chunk = [];
       bytes = 0;
     }
     chunk.push(entry);
     bytes += cost;
   }
-  if (chunk.length > 0) chunks.push(chunk);
+  if (chunk.length > 0) chunks.push({ entries: chunk, bytes });
   return chunks;
 }
 
