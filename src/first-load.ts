@@ -2,7 +2,7 @@ import { WorkflowLoadError } from './errors.js';
 import { messageOf } from './message-of.js';
 import { inlineParser, poolParser, type FileParser } from './parse-pool.js';
 import type { ParseThreads } from './parse-thread.js';
-import type { FileBytes, ParsedFile } from './parsed-file.js';
+import type { ParsedFile } from './parsed-file.js';
 import { newFileRow } from './db/new-file-rows.js';
 import { FileTooLargeError, type SourceEntry, type WorkflowSource } from './sources/source.js';
 import type { WorkflowStore } from './store.js';
@@ -55,25 +55,22 @@ export async function loadNewFiles(
   const parser = threads && threads.count > 0 && entries.length >= POOL_MIN_FILES ? poolParser(threads.start, threads.count, md5) : inlineParser(md5);
   store.bulkCache(true);
   try {
-    const chunks = chunked(entries, maxFileSize);
     const ahead: { done: Promise<Done[]>; bytes: number }[] = [];
     let next = 0;
     let held = 0;
-    // Chunks start while the bytes held stay within one size limit (by the sizes listed): a load
-    // holds about one limit of file content at once, whatever the number of files.
-    const startMore = () => {
-      while (next < chunks.length && ahead.length < CHUNKS_AHEAD && (ahead.length === 0 || held + chunks[next].bytes <= maxFileSize)) {
-        const { entries: chunk, bytes } = chunks[next++];
-        ahead.push({ done: readAndParse(chunk, source, maxFileSize, parser), bytes });
-        held += bytes;
+    // This thread reads the next chunks while the workers parse, as long as the bytes held stay
+    // within about one size limit: a load holds that much file content at once, whatever the
+    // number of files.
+    while (next < entries.length || ahead.length > 0) {
+      while (next < entries.length && ahead.length < CHUNKS_AHEAD && (ahead.length === 0 || held + listedCost(entries[next], maxFileSize) <= maxFileSize)) {
+        const chunk = await readChunk(entries, next, source, maxFileSize);
+        next += chunk.read.length;
+        held += chunk.bytes;
+        ahead.push({ done: parseChunk(chunk.read, parser), bytes: chunk.bytes });
       }
-    };
-    startMore();
-    while (ahead.length > 0) {
       const { done, bytes } = ahead.shift()!;
       const files = await done;
       held -= bytes;
-      startMore();
       store.transaction(() => write(store, files, outcome));
       await pause();
     }
@@ -85,47 +82,58 @@ export async function loadNewFiles(
   }
 }
 
-/** Chunks of {@link CHUNK_FILES} files, each also within one size limit of bytes by the sizes listed. */
-function chunked(entries: readonly SourceEntry[], maxFileSize: number): { entries: SourceEntry[]; bytes: number }[] {
-  const chunks: { entries: SourceEntry[]; bytes: number }[] = [];
-  let chunk: SourceEntry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const cost = entry.failure !== undefined || entry.size === undefined || entry.size > maxFileSize ? 0 : entry.size;
-    if (chunk.length === CHUNK_FILES || (chunk.length > 0 && bytes + cost > maxFileSize)) {
-      chunks.push({ entries: chunk, bytes });
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(entry);
-    bytes += cost;
-  }
-  if (chunk.length > 0) chunks.push({ entries: chunk, bytes });
-  return chunks;
+/** The bytes a file's read is expected to hold, by its listed size: none for a file not read, nor for a size not known. */
+function listedCost(entry: SourceEntry, maxFileSize: number): number {
+  return entry.failure !== undefined || entry.size === undefined || entry.size > maxFileSize ? 0 : entry.size;
 }
 
-/** Reads a chunk's files, {@link READS_AT_ONCE} at a time, and parses those read; never rejects. */
-async function readAndParse(chunk: readonly SourceEntry[], source: WorkflowSource, maxFileSize: number, parser: FileParser): Promise<Done[]> {
-  const read: (Uint8Array | WorkflowLoadError)[] = [];
-  let next = 0;
-  const work = async () => {
-    for (let i = next++; i < chunk.length; i = next++) read[i] = await readOne(chunk[i], source, maxFileSize);
-  };
-  await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, chunk.length) }, work));
-  const files: FileBytes[] = [];
-  chunk.forEach((entry, i) => {
-    const r = read[i];
-    if (!(r instanceof WorkflowLoadError)) files.push({ key: entry.key, bytes: r });
-  });
+/** A file of a chunk as read: its bytes, or why it cannot be loaded. */
+type Read = { entry: SourceEntry; bytes: Uint8Array } | { entry: SourceEntry; failure: WorkflowLoadError };
+
+/**
+ * Reads the files from `from` on, {@link READS_AT_ONCE} at a time, up to {@link CHUNK_FILES}
+ * files, stopping before the sizes listed pass one size limit or once the bytes read reach it
+ * (a small `.gz` file may hold a whole limit).
+ */
+async function readChunk(entries: readonly SourceEntry[], from: number, source: WorkflowSource, maxFileSize: number): Promise<{ read: Read[]; bytes: number }> {
+  const read: Read[] = [];
+  let listed = 0;
+  let bytes = 0;
+  let next = from;
+  while (next < entries.length && read.length < CHUNK_FILES && bytes < maxFileSize) {
+    const wave: SourceEntry[] = [];
+    while (next < entries.length && wave.length < READS_AT_ONCE && read.length + wave.length < CHUNK_FILES) {
+      const cost = listedCost(entries[next], maxFileSize);
+      if (read.length + wave.length > 0 && listed + cost > maxFileSize) break;
+      listed += cost;
+      wave.push(entries[next++]);
+    }
+    if (wave.length === 0) break;
+    const results = await Promise.all(wave.map((entry) => readOne(entry, source, maxFileSize)));
+    wave.forEach((entry, i) => {
+      const r = results[i];
+      if (r instanceof WorkflowLoadError) {
+        read.push({ entry, failure: r });
+      } else {
+        read.push({ entry, bytes: r });
+        bytes += r.length;
+      }
+    });
+  }
+  return { read, bytes };
+}
+
+/** Parses the files of a chunk that were read; never rejects. */
+async function parseChunk(chunk: readonly Read[], parser: FileParser): Promise<Done[]> {
+  const files = chunk.flatMap((r) => ('bytes' in r ? [{ key: r.entry.key, bytes: r.bytes }] : []));
   const parsed = new Map((await parser.parse(files)).map((p) => [p.key, p]));
-  return chunk.map((entry, i): Done => {
-    const r = read[i];
-    if (r instanceof WorkflowLoadError) return { entry, failure: r };
-    const p = parsed.get(entry.key)!;
-    if (p.kind === 'parsed') return { entry, parsed: p };
+  return chunk.map((r): Done => {
+    if ('failure' in r) return r;
+    const p = parsed.get(r.entry.key)!;
+    if (p.kind === 'parsed') return { entry: r.entry, parsed: p };
     // The same error a refresh gives: the decoder's own when it is there (not across threads).
-    if (p.cause instanceof WorkflowLoadError) return { entry, failure: p.cause };
-    return { entry, failure: new WorkflowLoadError(p.failure, p.cause === undefined ? undefined : { cause: p.cause }) };
+    if (p.cause instanceof WorkflowLoadError) return { entry: r.entry, failure: p.cause };
+    return { entry: r.entry, failure: new WorkflowLoadError(p.failure, p.cause === undefined ? undefined : { cause: p.cause }) };
   });
 }
 

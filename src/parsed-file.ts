@@ -40,6 +40,9 @@ export function parseFile({ key, bytes }: FileBytes, md5: (bytes: Uint8Array) =>
     if (workflow.checksum !== undefined) return { kind: 'parsed', key, hash: workflow.checksum, declaresChecksum: true, rows };
     return { kind: 'parsed', key, hash, declaresChecksum: false, rows };
   } catch (cause) {
+    // Until its stack is read, V8 keeps the frames' receivers alive with the error (the array of
+    // files parsed with this one, and their bytes): read, it lets them go.
+    if (cause instanceof Error) void cause.stack;
     if (cause instanceof WorkflowLoadError) {
       const { file, reason, line, column } = cause;
       return { kind: 'failed', key, failure: { file, reason, ...(line !== undefined && { line }), ...(column !== undefined && { column }) }, cause };
