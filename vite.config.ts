@@ -65,6 +65,7 @@ export default defineConfig({
         // The query workers start from files of their own, beside the bundles that start them.
         'query-worker.node': 'src/db/query-worker.node.js',
         'query-worker.browser': 'src/db/query-worker.browser.js',
+        'parse-worker.node': 'src/parse-worker.node.ts',
       },
       formats: ['es'],
     },

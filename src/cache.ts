@@ -7,6 +7,7 @@ import { historyRetention, type WorkflowVersion } from './history.js';
 import { checkOpenOptions, checkSavedOptions, type OpenOptions, type SavedOptions } from './open-options.js';
 import { openDatabase, openSavedDatabase, releaseStorage } from './open-database.js';
 import { emptyPhase, type Phase, type PhaseRecord, type Task } from './phase.js';
+import type { ParseThreads } from './parse-thread.js';
 import type { Platform } from './platform.js';
 import { recheckStore } from './recheck-store.js';
 import { refreshStore } from './refresh-store.js';
@@ -37,6 +38,8 @@ export class WorkflowCache {
   readonly #saves: SaveQueue;
   readonly #tasks = new TaskReader();
   #maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  /** Workers that parse the files of a first load, if the runtime has them. */
+  #parseThreads: ParseThreads | undefined;
   #closed = false;
   /** Where the wasm was found, for the workers of queryIsolated(). */
   #wasm: WasmConfig = {};
@@ -89,6 +92,7 @@ export class WorkflowCache {
       throw error;
     }
     cache.#maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    if (platform.parseThreads) cache.#parseThreads = { ...platform.parseThreads, count: options.parseThreads ?? platform.parseThreads.count };
     try {
       await cache.refresh();
     } catch (error) {
@@ -173,7 +177,7 @@ export class WorkflowCache {
     return this.#timer.timeAsync('refresh', async () => {
       this.#open('refresh');
       if (this.#closing) throw new CacheClosedError('refresh');
-      const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5, this.#maxFileSize));
+      const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5, this.#maxFileSize, this.#parseThreads));
       this.#queue = run.catch(() => {});
       const outcome = await run;
       if (outcome.wrote || outcome.touched) this.#saves.changed();

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { WorkflowCache as CoreCache } from './cache.js';
 import { useTimeZones } from './cron.js';
 import { openSource, openStorage } from './open-location.js';
 import type { Platform } from './platform.js';
+import { startNodeParseThread } from './parse-thread.node.js';
 import { FsSource } from './sources/node-fs.js';
 import { FileStorage } from './storage/file.js';
 import { zoneinfoTimeZoneError } from './time-zones/zoneinfo.js';
@@ -24,6 +26,8 @@ const node: Platform = {
     const { startNodeQueryThread } = await import('./db/query-thread.node.js');
     return () => startNodeQueryThread();
   },
+  // This thread writes while the others parse.
+  parseThreads: { start: () => startNodeParseThread(), count: Math.max(1, availableParallelism() - 1) },
 };
 
 /** The workflow cache, with paths read from the file system and databases kept in files. */

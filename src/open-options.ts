@@ -30,6 +30,13 @@ export interface OpenOptions {
    * For a path only: a {@link WorkflowSource} given whole takes its own (`FsSource.open(path, { ignore })`).
    */
   ignore?: readonly string[];
+  /**
+   * Worker threads that hash, decode and check the files of a first load of many files (a few
+   * hundred or more) while this thread writes them: `worker_threads` in Node. Default: one fewer
+   * than the cores, at least 1; `0` parses on this thread. Elsewhere (browsers) loads parse on
+   * this thread. A worker that fails is replaced by this thread: the load is the same either way.
+   */
+  parseThreads?: number;
   /** Globs of the files below a workflows path to read, all others left out (`['*.toml']`). Default: every file. For a path only. */
   include?: readonly string[];
 }
@@ -42,14 +49,14 @@ export interface SavedOptions {
   sqlJs?: WasmConfig;
 }
 
-const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning', 'maxFileSize', 'history', 'ignore', 'include']);
+const optionNames = new Set(['workflows', 'storage', 'sqlJs', 'onWarning', 'maxFileSize', 'history', 'ignore', 'include', 'parseThreads']);
 const savedOptionNames = new Set(['storage', 'sqlJs']);
 
 /**
  * Checks the options of `WorkflowCache.open()`.
  * @throws {TypeError} for an unknown option, workflows that are neither a path nor a source, or
  * `ignore`/`include` given with a source
- * @throws {RangeError} for a `maxFileSize` that is not a positive whole number
+ * @throws {RangeError} for a `maxFileSize` that is not a positive whole number, a `parseThreads` that is not a whole number
  */
 export function checkOpenOptions(options: OpenOptions): void {
   checkNames(options, optionNames, 'WorkflowCache.open()');
@@ -63,6 +70,10 @@ export function checkOpenOptions(options: OpenOptions): void {
   const max = options.maxFileSize;
   if (max !== undefined && !(Number.isSafeInteger(max) && max > 0)) {
     throw new RangeError(`the "maxFileSize" option must be a positive whole number of bytes, got ${String(max)}`);
+  }
+  const threads = options.parseThreads;
+  if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 0)) {
+    throw new RangeError(`the "parseThreads" option must be a whole number of workers (0 for none), got ${String(threads)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { QueryThread } from './db/query-thread.js';
+import type { ParseThreads } from './parse-thread.js';
 import type { WasmConfig } from './db/engine.js';
 import type { FileFilterOptions } from './sources/file-filter.js';
 import type { WorkflowSource } from './sources/source.js';
@@ -19,4 +20,6 @@ export interface Platform {
    * imported on the first call, since most caches never make one.
    */
   queryThreads(): Promise<(wasm: WasmConfig) => QueryThread>;
+  /** Workers that parse the files of a first load, where the runtime has them. */
+  parseThreads?: ParseThreads;
 }

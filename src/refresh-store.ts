@@ -1,9 +1,10 @@
 import { describeFailure, WorkflowLoadError, type LoadFailure } from './errors.js';
 import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type SourceEntry, type WorkflowSource } from './sources/source.js';
-import { checkPhases, type CheckedPhase } from './check-phases.js';
+import type { CheckedPhase } from './check-phases.js';
 import type { FileState } from './db/workflow-tables.js';
-import { inlinePhasesLine, phaseLines } from './phase-lines.js';
-import type { Phase } from './phase.js';
+import { loadNewFiles } from './first-load.js';
+import type { ParseThreads } from './parse-thread.js';
+import { checked } from './parsed-file.js';
 import type { WorkflowStore } from './store.js';
 import { parseWorkflow } from './workflow-file.js';
 import { messageOf } from './message-of.js';
@@ -54,12 +55,14 @@ type Plan =
 /**
  * Brings the store in line with the source: files whose md5 changed are loaded anew, each in
  * full or not at all; files that fail keep their last good phases and their failure is recorded.
+ * @param threads workers that may parse the files of a first load
  */
 export async function refreshStore(
   store: WorkflowStore,
   source: WorkflowSource,
   md5: (bytes: Uint8Array) => string,
   maxFileSize = DEFAULT_MAX_FILE_SIZE,
+  threads?: ParseThreads,
 ): Promise<RefreshOutcome> {
   const slices = new TimeSlices();
   const entries = (await source.list()).sort((a, b) => byKey(a.key, b.key));
@@ -70,7 +73,10 @@ export async function refreshStore(
   await slices.pause();
   // Files whose stamp says unchanged are passed over before any promise is made for them.
   const todo = entries.filter((entry) => !unchanged(known, entry));
-  for (let i = 0; i < todo.length; ) {
+  // A first load (the store holds no file): in bulk, parsed on workers where there are some.
+  const first = known.states.size === 0 && known.failed.size === 0;
+  if (first) await loadNewFiles(store, source, todo, md5, maxFileSize, threads, () => slices.pause(), outcome);
+  for (let i = first ? todo.length : 0; i < todo.length; ) {
     const batch: SourceEntry[] = [];
     for (let bytes = 0; i < todo.length && batch.length < BATCH_FILES; i++) {
       const cost = readCost(todo[i], maxFileSize);
@@ -181,21 +187,6 @@ async function plan(
     const reason = messageOf(cause);
     return { kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, { cause }) };
   }
-}
-
-/** The phases of a file checked; a file with problems has its lines found in its text, once. */
-function checked(phases: readonly Phase[], bytes: Uint8Array): CheckedPhase[] {
-  let lineOf: ((position: number) => number | undefined) | undefined;
-  return checkPhases(phases, (position) => {
-    if (!lineOf) {
-      const text = new TextDecoder().decode(bytes);
-      const lines = phaseLines(text);
-      // Phases written as an inline array (`phase = [ … ]`) are all on the key's line.
-      const inline = lines.length === 0 ? inlinePhasesLine(text)?.start : undefined;
-      lineOf = (at) => lines[at]?.start ?? inline;
-    }
-    return lineOf(position);
-  });
 }
 
 /** Tells when a slice of {@link SLICE_MS} of work is spent, and gives the event loop a turn then. */

@@ -1,6 +1,7 @@
 import { AnswerMemo } from './answer-memo.js';
 import type { CheckedPhase } from './check-phases.js';
-import type { Database } from './db/engine.js';
+import type { EncodedRows } from './db/encoded-rows.js';
+import type { Database, SqlValue } from './db/engine.js';
 import { runReadOnly } from './db/read-only.js';
 import { WorkflowTables, type FileState, type FileStamp, type StoredPhase, type WorkflowFile } from './db/workflow-tables.js';
 import type { LoadFailure } from './errors.js';
@@ -115,6 +116,17 @@ export class WorkflowStore {
   writeFile(key: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
     this.#forget();
     this.#tables.writeFile(key, hash, stamp, checkedAtMs, phases);
+  }
+
+  /** Inserts files the store holds nothing of, with their rows; see `WorkflowTables.insertNewFiles`. */
+  insertNewFiles(files: readonly (readonly SqlValue[])[], phaseRows: readonly EncodedRows[], checkedAtMs: number): void {
+    this.#forget();
+    this.#tables.insertNewFiles(files, phaseRows, checkedAtMs);
+  }
+
+  /** A large page cache for a bulk load, or the default again; see `WorkflowTables.bulkCache`. */
+  bulkCache(on: boolean): void {
+    this.#tables.bulkCache(on);
   }
 
   /** Every stored phase with what the checks last found, files in key order, phases in file order. */

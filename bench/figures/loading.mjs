@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import initSqlJs from 'sql.js';
 import { parse } from 'smol-toml';
 import { figureOf, medians, timed } from '../harness.mjs';
@@ -22,6 +23,27 @@ async function readHashParse(folder) {
     phases += parse(bytes.toString('utf8')).phase.length;
   }
   return phases;
+}
+
+/** The same floor on `threads` worker threads, each given every `threads`-th file (their start counted, as ours is). */
+async function readHashParseOnWorkers(folder, threads) {
+  const files = await listFiles(folder);
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('../floor-worker.mjs', import.meta.url)));
+  try {
+    const counts = await Promise.all(
+      workers.map(
+        (worker, i) =>
+          new Promise((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+            worker.postMessage(files.filter((_, n) => n % threads === i));
+          }),
+      ),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
 }
 
 async function listAndStat(folder) {
@@ -54,7 +76,10 @@ export async function loadingFigures(lib, { folder, scratch, budgets }) {
 
   const load = await medians(budget, {
     floor: { fn: async () => readHashParse(folder) },
+    floorOnTwo: { fn: async () => readHashParseOnWorkers(folder, 2) },
     full: { fn: async () => (await WorkflowCache.open({ workflows: folder })).close() },
+    fullHere: { fn: async () => (await WorkflowCache.open({ workflows: folder, parseThreads: 0 })).close() },
+    fullOnTwo: { fn: async () => (await WorkflowCache.open({ workflows: folder, parseThreads: 2 })).close() },
     image: { fn: async () => (await WorkflowCache.open({ workflows: folder, storage: imagePath })).close() },
   });
 
@@ -112,6 +137,9 @@ export async function loadingFigures(lib, { folder, scratch, budgets }) {
   return [
     timed({ figure: 'refresh(), nothing changed', baselineName: 'readdir + stat of every file', base: refresh.listStat, ours: refresh.refresh, target: 1.5 }),
     timed({ figure: 'open(), full load', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.full, target: 2.0 }),
+    timed({ figure: 'open(), full load, parsed on this thread (parseThreads: 0)', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.fullHere }),
+    timed({ figure: 'open(), full load, 2 parse workers (parseThreads: 2)', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.fullOnTwo }),
+    timed({ figure: 'open(), full load, 2 parse workers (parseThreads: 2)', baselineName: 'the same floor on 2 worker threads', base: load.floorOnTwo, ours: load.fullOnTwo }),
     timed({ figure: 'open() from a saved image, files unchanged', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.image, target: 0.25 }),
     timed({ figure: 'save of the image (close() after a change)', baselineName: 'db.export() + atomic write', base: save.exportWrite, ours: save.close, target: 1.2 }),
     figureOf({ figure: 'saves for a burst of 10 refreshes with changes', baselineName: '—', ours: burstSaves, unit: 'saves', target: 2 }),

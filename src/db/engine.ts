@@ -1,3 +1,5 @@
+import type { EncodedRows } from './encoded-rows.js';
+
 /**
  * The few SQLite operations the cache needs, in our own words, so that nothing outside
  * `src/db/` depends on the SQLite build underneath (today sql.js, see `sql-js.ts`). All of them
@@ -11,6 +13,13 @@ export type SqlValue = number | string | Uint8Array | null;
 export interface Statement {
   /** Runs the statement to its end with `params` bound to `?`/`?N`, dropping any rows. */
   run(params?: readonly SqlValue[]): void;
+  /**
+   * Runs the statement once per row of `rows`, as {@link run} would, binding faster: for bulk
+   * inserts. Stops at the first row that fails, with that row's error; the rows before it stay run.
+   */
+  runMany(rows: readonly (readonly SqlValue[])[]): void;
+  /** {@link runMany} for rows encoded ahead (by `encodeRows`, on any thread): nothing left to encode. */
+  runEncoded(rows: EncodedRows): void;
   /** The first row's values, in the statement's column order; `undefined` when there is none. */
   first(params?: readonly SqlValue[]): SqlValue[] | undefined;
   /** Every row's values, in the statement's column order. */

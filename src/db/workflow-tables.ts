@@ -1,12 +1,14 @@
 import type { CheckedPhase, KeptPhase } from '../check-phases.js';
 import { DatabaseContentError, type LoadFailure } from '../errors.js';
 import type { HistoryRetention } from '../history.js';
-import { dependency, type Phase, type PhaseRecord } from '../phase.js';
+import type { Phase, PhaseRecord } from '../phase.js';
 import type { Problem } from '../problem.js';
 import type { IndexedPhase } from '../read-cache.js';
 import type { DatabaseCounts } from '../stats.js';
+import type { EncodedRows } from './encoded-rows.js';
 import type { Database, SqlValue } from './engine.js';
 import { HistoryTable } from './history-table.js';
+import { insertNewFile, insertPhase, isoTime, phaseRow, problemsJson } from './new-file-rows.js';
 import { AFTER_PHASE, phaseColumns, toPhase } from './phase-row.js';
 import { indexes } from './schema.js';
 import { StatementCache } from './statement-cache.js';
@@ -214,22 +216,32 @@ export class WorkflowTables {
     );
     this.#statements.run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#statements.run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
-    // Binding a string costs a malloc and a copy into wasm, the most of a bulk load; a value
-    // that repeats another column (or is '') is bound as NULL and filled in by SQLite.
-    const insert = this.#statements.get(
-      `INSERT INTO workflow_phases (file_path, task, depends_on, rule, template, retry, status,
-         written_task, position, topic, job, depends_topic, depends_job, line, problems)
-       VALUES (?1, ?2, coalesce(?3, ''), ?4, ?5, ?6, coalesce(?7, ''), coalesce(?8, ?2), ?9,
-         coalesce(?10, ?8, ?2), coalesce(?11, ''), coalesce(?12, ?3, ''), coalesce(?13, ''), ?14, ?15)`,
-    );
-    for (const c of phases) {
-      const dep = dependency(c.phase.dependsOn);
-      const p = c.phase;
-      insert.run([
-        file, c.key, orNull(p.dependsOn, ''), p.rule, p.template, typeof p.retry === 'bigint' ? String(p.retry) : p.retry, orNull(c.status, ''), orNull(p.task, c.key), c.position,
-        orNull(c.topic, p.task), orNull(c.job, ''), orNull(dep.topic, p.dependsOn), orNull(dep.job, ''), c.line ?? null, problemsJson(c.problems),
-      ]);
-    }
+    this.#statements.get(insertPhase).runMany(phases.map((c) => phaseRow(file, c)));
+  }
+
+  /**
+   * Inserts files the tables do not hold in any form (no phases, record or failure, so no
+   * history either and nothing to delete), bound in bulk; the caller holds the transaction.
+   * @param files rows from `newFileRow`, one per file
+   * @param phaseRows each file's phases, rows from `phaseRow` encoded
+   */
+  insertNewFiles(files: readonly (readonly SqlValue[])[], phaseRows: readonly EncodedRows[], checkedAtMs: number): void {
+    this.#statements.get(insertNewFile).runMany(files.map((f) => [...f, checkedAtMs]));
+    const insert = this.#statements.get(insertPhase);
+    for (const rows of phaseRows) insert.runEncoded(rows);
+  }
+
+  /**
+   * Gives a bulk load a page cache of 64 MiB and its rollback journal in SQLite's memory, or
+   * takes them back (SQLite's defaults, the cache's memory freed): with the default 2 MiB, the
+   * pages of a load and of its index builds go out to sql.js's in-memory file and back, a quarter
+   * of their time, and the journal is one more such file (the database is in memory anyway, so
+   * no crash is survived by either).
+   */
+  bulkCache(on: boolean): void {
+    this.#db.exec(on
+      ? 'PRAGMA cache_size = -65536; PRAGMA journal_mode = MEMORY'
+      : 'PRAGMA cache_size = -2000; PRAGMA journal_mode = DELETE; PRAGMA shrink_memory');
   }
 
   /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */
@@ -377,18 +389,4 @@ function isProblem(p: unknown): p is Problem {
   if (typeof p !== 'object' || p === null) return false;
   const { code, severity, message, line } = p as Record<string, unknown>;
   return typeof code === 'string' && (severity === 'error' || severity === 'warning') && typeof message === 'string' && (line === undefined || Number.isInteger(line));
-}
-
-/** The `problems` column: JSON, `NULL` when there are none (most phases: nothing to bind). */
-function problemsJson(problems: readonly Problem[]): string | null {
-  return problems.length === 0 ? null : JSON.stringify(problems);
-}
-
-/** `null` when `value` is `same`: see {@link WorkflowTables.writeFile}. */
-function orNull(value: string, same: string): string | null {
-  return value === same ? null : value;
-}
-
-function isoTime(ms: number | undefined): string | null {
-  return ms === undefined ? null : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
 }

@@ -1,0 +1,67 @@
+import { checkPhases, type CheckedPhase } from './check-phases.js';
+import { WorkflowLoadError, type LoadFailure } from './errors.js';
+import { messageOf } from './message-of.js';
+import { inlinePhasesLine, phaseLines } from './phase-lines.js';
+import type { Phase } from './phase.js';
+import { encodeRows, type EncodedRows } from './db/encoded-rows.js';
+import { PHASE_WIDTH, phaseRow } from './db/new-file-rows.js';
+import { parseWorkflow } from './workflow-file.js';
+
+/**
+ * What reading one new file taught, in a form a worker can send back (plain data): its phases
+ * as rows ready to insert, or why it failed.
+ */
+export type ParsedFile =
+  | {
+      kind: 'parsed';
+      key: string;
+      /** The md5 of the file, or the `checksum` it declares (Go keeps that as its hash). */
+      hash: string;
+      /** Whether the file declares a `checksum`: then no stamp is kept, so that it is read every time. */
+      declaresChecksum: boolean;
+      /** Its rows of `workflow_phases` (see `phaseRow`), encoded: a worker hands them over without a copy. */
+      rows: EncodedRows;
+    }
+  | { kind: 'failed'; key: string; failure: LoadFailure; cause?: unknown };
+
+/** A file's bytes, as read, with its key. */
+export interface FileBytes {
+  key: string;
+  bytes: Uint8Array;
+}
+
+/** Hashes, decodes and checks one file as a load does, without the store: the same on any thread. */
+export function parseFile({ key, bytes }: FileBytes, md5: (bytes: Uint8Array) => string): ParsedFile {
+  const hash = md5(bytes);
+  try {
+    const workflow = parseWorkflow(key, bytes);
+    const rows = encodeRows(checked(workflow.phases, bytes).map((c) => phaseRow(key, c)), PHASE_WIDTH);
+    // Go keeps a `checksum` the file declares as its hash: it never equals the md5.
+    if (workflow.checksum !== undefined) return { kind: 'parsed', key, hash: workflow.checksum, declaresChecksum: true, rows };
+    return { kind: 'parsed', key, hash, declaresChecksum: false, rows };
+  } catch (cause) {
+    // Until its stack is read, V8 keeps the frames' receivers alive with the error (the array of
+    // files parsed with this one, and their bytes): read, it lets them go.
+    if (cause instanceof Error) void cause.stack;
+    if (cause instanceof WorkflowLoadError) {
+      const { file, reason, line, column } = cause;
+      return { kind: 'failed', key, failure: { file, reason, ...(line !== undefined && { line }), ...(column !== undefined && { column }) }, cause };
+    }
+    return { kind: 'failed', key, failure: { file: key, reason: messageOf(cause) }, cause };
+  }
+}
+
+/** The phases of a file checked; a file with problems has its lines found in its text, once. */
+export function checked(phases: readonly Phase[], bytes: Uint8Array): CheckedPhase[] {
+  let lineOf: ((position: number) => number | undefined) | undefined;
+  return checkPhases(phases, (position) => {
+    if (!lineOf) {
+      const text = new TextDecoder().decode(bytes);
+      const lines = phaseLines(text);
+      // Phases written as an inline array (`phase = [ … ]`) are all on the key's line.
+      const inline = lines.length === 0 ? inlinePhasesLine(text)?.start : undefined;
+      lineOf = (at) => lines[at]?.start ?? inline;
+    }
+    return lineOf(position);
+  });
+}
