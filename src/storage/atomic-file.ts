@@ -32,8 +32,9 @@ export async function resolveLinks(path: string): Promise<string> {
 /**
  * Opens a file to read without ever blocking on it: a FIFO or a device opens at once and is
  * refused, since only a regular file can hold a database or a lock. `undefined` when absent.
+ * The stats are the open descriptor's: what is read is that file, whatever the path names later.
  */
-export async function openRegularFile(path: string, what: string): Promise<FileHandle | undefined> {
+export async function openRegularFile(path: string, what: string): Promise<{ handle: FileHandle; stats: Stats } | undefined> {
   let opened: { handle: FileHandle; stats: Stats };
   try {
     opened = await openWithoutWaiting(path);
@@ -46,29 +47,48 @@ export async function openRegularFile(path: string, what: string): Promise<FileH
     await handle.close();
     throw new Error(`${path} is ${kindOf(stats)}, not ${what}`);
   }
-  return handle;
+  return opened;
 }
 
-/** Reads a whole regular file in one read per chunk the kernel gives; `undefined` when absent. */
+/**
+ * Parts of a large file read at once: the kernel's copy into fresh memory is mostly page faults
+ * on the new buffer, which parallel reads on the thread pool spread over the cores (a 48.5 MB
+ * image: bench/RESULTS.md, "Open from an image").
+ */
+const READ_PART_BYTES = 8 * 1024 * 1024;
+const READS_AT_ONCE = 4;
+
+/** Reads a whole regular file, a few large reads at once; `undefined` when absent. */
 export async function readRegularFile(path: string, what: string): Promise<Uint8Array | undefined> {
-  const handle = await openRegularFile(path, what);
-  if (!handle) return undefined;
-  // One read of the whole file: readFile() reads 512 KB at a time, a thread-pool round trip
-  // each (bench/RESULTS.md, "Open from an image", has the figures). Saves replace the file by
+  const opened = await openRegularFile(path, what);
+  if (!opened) return undefined;
+  // readFile() reads 512 KB at a time, a thread-pool round trip each. Saves replace the file by
   // rename, so the open handle sees one image whatever happens at the path meanwhile.
+  const { handle, stats } = opened;
   try {
-    const { size } = await handle.stat();
+    const size = stats.size;
     const image = Buffer.allocUnsafeSlow(size); // every byte is read over: no zero-filling
-    let filled = 0;
-    while (filled < size) {
-      const { bytesRead } = await handle.read(image, filled, size - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
+    const parts = Math.min(READS_AT_ONCE, Math.ceil(size / READ_PART_BYTES));
+    const part = Math.ceil(size / parts);
+    const ends = await Promise.all(Array.from({ length: parts }, (_, i) => readRange(handle, image, i * part, Math.min(size, (i + 1) * part))));
+    // A file cut short meanwhile (written in place by another program) is whole up to its first gap.
+    const short = ends.findIndex((end, i) => end < Math.min(size, (i + 1) * part));
+    const filled = short === -1 ? size : ends[short];
     return filled === size ? image : image.subarray(0, filled);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads bytes `start` to `end` of the file into the same place of `into`; resolves with where the read stopped. */
+async function readRange(handle: FileHandle, into: Uint8Array, start: number, end: number): Promise<number> {
+  let filled = start;
+  while (filled < end) {
+    const { bytesRead } = await handle.read(into, filled, end - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
 }
 
 /**
@@ -92,7 +112,7 @@ export async function replaceFile(target: string, bytes: Uint8Array, mayReplace?
     // Private until it has the old file's mode: a 0600 database is never readable by others.
     const handle = await open(temporary, 'wx', existing ? 0o600 : 0o644);
     try {
-      await handle.writeFile(bytes);
+      await writeWhole(handle, bytes);
       if (existing) await takeOwnerAndMode(handle, existing);
       await handle.sync();
     } finally {
@@ -107,6 +127,13 @@ export async function replaceFile(target: string, bytes: Uint8Array, mayReplace?
     inFlight.delete(temporary);
   }
   await syncFolder(dirname(target));
+}
+
+/** Writes `bytes` at the start of the file in as few writes as the kernel takes: writeFile() writes 512 KB at a time, a thread-pool round trip each. */
+async function writeWhole(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length; ) {
+    written += (await handle.write(bytes, written, bytes.length - written, written)).bytesWritten;
+  }
 }
 
 /**
