@@ -1,7 +1,7 @@
-import type { Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { openWithoutWaiting } from '../sources/node-read.js';
+import { OPEN_FLAGS, openWithoutWaiting } from '../sources/node-read.js';
 
 /** Temporary files this process is writing now: the lock holder's clean-up leaves them alone. */
 const inFlight = new Set<string>();
@@ -58,33 +58,49 @@ export async function openRegularFile(path: string, what: string): Promise<{ han
 const READ_PART_BYTES = 8 * 1024 * 1024;
 const READS_AT_ONCE = 4;
 
-/** Reads a whole regular file, a few large reads at once; `undefined` when absent. */
-export async function readRegularFile(path: string, what: string): Promise<Uint8Array | undefined> {
-  const opened = await openRegularFile(path, what);
-  if (!opened) return undefined;
-  // readFile() reads 512 KB at a time, a thread-pool round trip each. Saves replace the file by
-  // rename, so the open handle sees one image whatever happens at the path meanwhile.
-  const { handle, stats } = opened;
+/**
+ * Reads a whole regular file, a few large reads at once; `undefined` when absent. The file is
+ * opened and its reads are under way when this returns, so synchronous work of the caller's
+ * (listing the workflow files) runs while the thread pool reads. Saves replace the file by
+ * rename, so the open descriptor sees one image whatever happens at the path meanwhile.
+ */
+export function readRegularFile(path: string, what: string): Promise<Uint8Array | undefined> {
+  let fd: number;
   try {
-    const size = stats.size;
-    const image = Buffer.allocUnsafeSlow(size); // every byte is read over: no zero-filling
-    const parts = Math.min(READS_AT_ONCE, Math.ceil(size / READ_PART_BYTES));
-    const part = Math.ceil(size / parts);
-    const ends = await Promise.all(Array.from({ length: parts }, (_, i) => readRange(handle, image, i * part, Math.min(size, (i + 1) * part))));
-    // A file cut short meanwhile (written in place by another program) is whole up to its first gap.
-    const short = ends.findIndex((end, i) => end < Math.min(size, (i + 1) * part));
-    const filled = short === -1 ? size : ends[short];
-    return filled === size ? image : image.subarray(0, filled);
-  } finally {
-    await handle.close();
+    fd = openSync(path, OPEN_FLAGS); // a regular file opens at once; anything else is refused below
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve(undefined);
+    return Promise.reject(error);
   }
+  let reading: Promise<Uint8Array>;
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error(`${path} is ${kindOf(stats)}, not ${what}`);
+    reading = readParts(fd, stats.size);
+  } catch (error) {
+    closeSync(fd);
+    return Promise.reject(error);
+  }
+  return reading.finally(() => closeSync(fd));
+}
+
+/** All `size` bytes of the open file, in parts read at once; a file cut short meanwhile (written in place by another program) is whole up to its first gap. */
+async function readParts(fd: number, size: number): Promise<Uint8Array> {
+  // readFile() reads 512 KB at a time, a thread-pool round trip each.
+  const image = Buffer.allocUnsafeSlow(size); // every byte is read over: no zero-filling
+  const parts = Math.min(READS_AT_ONCE, Math.ceil(size / READ_PART_BYTES));
+  const part = Math.ceil(size / parts);
+  const ends = await Promise.all(Array.from({ length: parts }, (_, i) => readRange(fd, image, i * part, Math.min(size, (i + 1) * part))));
+  const short = ends.findIndex((end, i) => end < Math.min(size, (i + 1) * part));
+  const filled = short === -1 ? size : ends[short];
+  return filled === size ? image : image.subarray(0, filled);
 }
 
 /** Reads bytes `start` to `end` of the file into the same place of `into`; resolves with where the read stopped. */
-async function readRange(handle: FileHandle, into: Uint8Array, start: number, end: number): Promise<number> {
+async function readRange(fd: number, into: Uint8Array, start: number, end: number): Promise<number> {
   let filled = start;
   while (filled < end) {
-    const { bytesRead } = await handle.read(into, filled, end - filled, filled);
+    const bytesRead = await new Promise<number>((done, fail) => read(fd, into, filled, end - filled, filled, (error, n) => (error ? fail(error) : done(n))));
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
