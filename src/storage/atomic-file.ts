@@ -123,13 +123,16 @@ export async function replaceFile(target: string, bytes: Uint8Array, mayReplace?
   });
   if (existing && !existing.isFile()) throw new Error(`${target} is ${kindOf(existing)}, not a database file`);
   const temporary = temporaryName(target, 'tmp');
+  // Steps that wait on nothing of each other share a round trip of the thread pool: the folder
+  // is opened while the file is, its mode set while its bytes are written (bench/RESULTS.md,
+  // "The save").
+  const folder = openFolder(dirname(target));
   inFlight.add(temporary);
   try {
     // Private until it has the old file's mode: a 0600 database is never readable by others.
     const handle = await open(temporary, 'wx', existing ? 0o600 : 0o644);
     try {
-      await writeWhole(handle, bytes);
-      if (existing) await takeOwnerAndMode(handle, existing);
+      await Promise.all([writeWhole(handle, bytes), existing && takeOwnerAndMode(handle, existing)]);
       await handle.sync();
     } finally {
       await handle.close();
@@ -138,11 +141,12 @@ export async function replaceFile(target: string, bytes: Uint8Array, mayReplace?
     await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => {});
+    await folder.then((opened) => opened?.close()).catch(() => {});
     throw error;
   } finally {
     inFlight.delete(temporary);
   }
-  await syncFolder(dirname(target));
+  await syncOpenedFolder(await folder);
 }
 
 /** Writes `bytes` at the start of the file in as few writes as the kernel takes: writeFile() writes 512 KB at a time, a thread-pool round trip each. */
@@ -195,7 +199,16 @@ export async function removeTemporaries(target: string): Promise<void> {
 
 /** Makes a rename durable; some systems refuse to open folders, which is no loss there. */
 export async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r').catch(() => undefined);
+  await syncOpenedFolder(await openFolder(folder));
+}
+
+/** The folder opened to be flushed; `undefined` where folders cannot be opened. */
+function openFolder(folder: string): Promise<FileHandle | undefined> {
+  return open(folder, 'r').catch(() => undefined);
+}
+
+/** Flushes a folder opened by {@link openFolder} (its state now, renames made since it was opened included) and closes it. */
+async function syncOpenedFolder(handle: FileHandle | undefined): Promise<void> {
   if (!handle) return;
   try {
     await handle.sync();
