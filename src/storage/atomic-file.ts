@@ -52,8 +52,8 @@ export async function openRegularFile(path: string, what: string): Promise<{ han
 
 /**
  * Parts of a large file read at once: the kernel's copy into fresh memory is mostly page faults
- * on the new buffer, which parallel reads on the thread pool spread over the cores (a 48.5 MB
- * image: bench/RESULTS.md, "Open from an image").
+ * on the new buffer, which parallel reads on the thread pool spread over the cores (bench/RESULTS.md,
+ * "open() from a saved image, and the save after one file changed").
  */
 const READ_PART_BYTES = 8 * 1024 * 1024;
 const READS_AT_ONCE = 4;
@@ -125,7 +125,7 @@ export async function replaceFile(target: string, bytes: Uint8Array, mayReplace?
   const temporary = temporaryName(target, 'tmp');
   // Steps that wait on nothing of each other share a round trip of the thread pool: the folder
   // is opened while the file is, its mode set while its bytes are written (bench/RESULTS.md,
-  // "The save").
+  // "The save: the durable floor, and ours above it").
   const folder = openFolder(dirname(target));
   inFlight.add(temporary);
   try {
