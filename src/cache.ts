@@ -13,7 +13,7 @@ import { recheckStore } from './recheck-store.js';
 import { refreshStore } from './refresh-store.js';
 import { SaveQueue } from './save-queue.js';
 import { NoWorkflowFiles } from './sources/no-workflow-files.js';
-import { DEFAULT_MAX_FILE_SIZE, type WorkflowSource } from './sources/source.js';
+import { DEFAULT_MAX_FILE_SIZE, type SourceEntry, type WorkflowSource } from './sources/source.js';
 import { OperationTimer, type CacheStats } from './stats.js';
 import type { StorageAdapter } from './storage/storage.js';
 import { WorkflowStore } from './store.js';
@@ -47,6 +47,8 @@ export class WorkflowCache {
   #closing: Promise<void> | undefined;
   /** Refreshes run one at a time, in call order. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** The workflow files as listed while the image loaded, for the refresh at open. */
+  #listed: Promise<SourceEntry[]> | undefined;
 
   /** Opened by {@link WorkflowCache.open} or {@link WorkflowCache.openSaved}, never constructed. */
   protected constructor(...opened: never);
@@ -77,11 +79,12 @@ export class WorkflowCache {
     const source = typeof options.workflows === 'string' ? await platform.openSource(options.workflows, filter) : options.workflows;
     const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const engine = await loadEngine(options.sqlJs ?? platform.wasm);
-    const { db, storage: kept, rebuilt } = await openDatabase(engine, storage, warn);
+    const { db, storage: kept, rebuilt, alongside: listed } = await openDatabase(engine, storage, warn, () => source.list());
     // The refresh builds the indexes after the first bulk load, before it saves.
     const store = new WorkflowStore(db, retention);
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#wasm = options.sqlJs ?? platform.wasm ?? {};
+    cache.#listed = listed;
     if (rebuilt) cache.#saves.changed();
     // Before the refresh: files it loads anew are checked by the current checks anyway.
     try {
@@ -177,7 +180,9 @@ export class WorkflowCache {
     return this.#timer.timeAsync('refresh', async () => {
       this.#open('refresh');
       if (this.#closing) throw new CacheClosedError('refresh');
-      const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5, this.#maxFileSize, this.#parseThreads));
+      const listed = this.#listed;
+      this.#listed = undefined;
+      const run = this.#queue.then(() => refreshStore(this.#open('refresh'), this.#source, this.#md5, this.#maxFileSize, this.#parseThreads, listed));
       this.#queue = run.catch(() => {});
       const outcome = await run;
       if (outcome.wrote || outcome.touched) this.#saves.changed();

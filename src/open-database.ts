@@ -17,11 +17,19 @@ export interface OpenedDatabase {
  * Claims the storage and opens its saved image, recovering where it can: storage that cannot
  * be read leaves the cache in memory only, and an image that cannot be used is moved aside
  * (when the storage can) for a new database. Each recovery is told to `warn`.
+ * @param alongside work started once the image is being loaded, to run while it loads (the
+ * listing of the workflow files: the two take about as long); its promise is handed back as it
+ * is, settled or not, whatever the open's outcome
  * @throws {DatabaseLockedError} when another cache holds the storage
  * @throws {StorageError} when the storage cannot be claimed for writing (no such folder, read-only)
  * @throws {SchemaVersionError} when the database was written by a newer workflow-cache
  */
-export async function openDatabase(engine: Engine, storage: StorageAdapter | undefined, warn: (warning: WorkflowCacheError) => void): Promise<OpenedDatabase> {
+export async function openDatabase<T>(
+  engine: Engine,
+  storage: StorageAdapter | undefined,
+  warn: (warning: WorkflowCacheError) => void,
+  alongside: () => Promise<T>,
+): Promise<OpenedDatabase & { alongside: Promise<T> }> {
   const where = storage?.location ?? 'storage';
   let kept = storage;
   let image: Uint8Array | undefined;
@@ -32,8 +40,12 @@ export async function openDatabase(engine: Engine, storage: StorageAdapter | und
     if (cause instanceof WorkflowCacheError) throw cause;
     throw new StorageError(`cannot open the database ${where} for writing (${messageOf(cause)})`, { cause });
   }
+  // FileStorage's reads are under way once load() returns: a synchronous listing runs meanwhile.
+  const loading = (async () => storage?.load())();
+  const started = alongside();
+  started.catch(() => {}); // awaited by the caller; an open that fails first leaves it unread
   try {
-    image = await storage?.load();
+    image = await loading;
   } catch (cause) {
     // Storage that cannot be read (IndexedDB off in private mode, a file that cannot be read):
     // work in memory rather than fail, and never save over what could not be read.
@@ -44,12 +56,12 @@ export async function openDatabase(engine: Engine, storage: StorageAdapter | und
   }
   try {
     const opened = image === undefined ? newDatabase(engine) : openImage(engine, image, where);
-    if (!(opened instanceof UnusableImage)) return { db: opened, storage: kept, rebuilt: false };
+    if (!(opened instanceof UnusableImage)) return { db: opened, storage: kept, rebuilt: false, alongside: started };
     const movedTo = kept?.moveAside ? await kept.moveAside(image!) : undefined;
     // Saving over an image that could not be kept elsewhere would delete it.
     if (movedTo === undefined) kept = undefined;
     warn(new UnusableDatabaseWarning(where, opened.reason, movedTo));
-    return { db: newDatabase(engine), storage: kept, rebuilt: true };
+    return { db: newDatabase(engine), storage: kept, rebuilt: true, alongside: started };
   } catch (error) {
     await releaseStorage(kept);
     throw error;

@@ -56,6 +56,7 @@ type Plan =
  * Brings the store in line with the source: files whose md5 changed are loaded anew, each in
  * full or not at all; files that fail keep their last good phases and their failure is recorded.
  * @param threads workers that may parse the files of a first load
+ * @param listing the source's listing when it was taken already (at open, while the image loaded)
  */
 export async function refreshStore(
   store: WorkflowStore,
@@ -63,9 +64,10 @@ export async function refreshStore(
   md5: (bytes: Uint8Array) => string,
   maxFileSize = DEFAULT_MAX_FILE_SIZE,
   threads?: ParseThreads,
+  listing?: Promise<SourceEntry[]>,
 ): Promise<RefreshOutcome> {
   const slices = new TimeSlices();
-  const entries = (await source.list()).sort((a, b) => byKey(a.key, b.key));
+  const entries = (await (listing ?? source.list())).sort((a, b) => byKey(a.key, b.key));
   await slices.pause();
   const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
   // Read once: a query per file would cost more than the stat that decides whether to read it.

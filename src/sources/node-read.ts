@@ -9,7 +9,7 @@ import { messageOf } from '../message-of.js';
  * Opening never waits: a FIFO without a writer would block `open` forever, and a terminal must
  * not become the process's controlling one. Regular files ignore both flags.
  */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+export const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 /** A path that is not a regular file: a FIFO, a socket, a device or a folder is never read. */
 export class NotRegularFileError extends WorkflowCacheError {

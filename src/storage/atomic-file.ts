@@ -1,7 +1,7 @@
-import type { Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { openWithoutWaiting } from '../sources/node-read.js';
+import { OPEN_FLAGS, openWithoutWaiting } from '../sources/node-read.js';
 
 /** Temporary files this process is writing now: the lock holder's clean-up leaves them alone. */
 const inFlight = new Set<string>();
@@ -32,8 +32,9 @@ export async function resolveLinks(path: string): Promise<string> {
 /**
  * Opens a file to read without ever blocking on it: a FIFO or a device opens at once and is
  * refused, since only a regular file can hold a database or a lock. `undefined` when absent.
+ * The stats are the open descriptor's: what is read is that file, whatever the path names later.
  */
-export async function openRegularFile(path: string, what: string): Promise<FileHandle | undefined> {
+export async function openRegularFile(path: string, what: string): Promise<{ handle: FileHandle; stats: Stats } | undefined> {
   let opened: { handle: FileHandle; stats: Stats };
   try {
     opened = await openWithoutWaiting(path);
@@ -46,29 +47,64 @@ export async function openRegularFile(path: string, what: string): Promise<FileH
     await handle.close();
     throw new Error(`${path} is ${kindOf(stats)}, not ${what}`);
   }
-  return handle;
+  return opened;
 }
 
-/** Reads a whole regular file in one read per chunk the kernel gives; `undefined` when absent. */
-export async function readRegularFile(path: string, what: string): Promise<Uint8Array | undefined> {
-  const handle = await openRegularFile(path, what);
-  if (!handle) return undefined;
-  // One read of the whole file: readFile() reads 512 KB at a time, a thread-pool round trip
-  // each (bench/RESULTS.md, "Open from an image", has the figures). Saves replace the file by
-  // rename, so the open handle sees one image whatever happens at the path meanwhile.
+/**
+ * Parts of a large file read at once: the kernel's copy into fresh memory is mostly page faults
+ * on the new buffer, which parallel reads on the thread pool spread over the cores (bench/RESULTS.md,
+ * "open() from a saved image, and the save after one file changed").
+ */
+const READ_PART_BYTES = 8 * 1024 * 1024;
+const READS_AT_ONCE = 4;
+
+/**
+ * Reads a whole regular file, a few large reads at once; `undefined` when absent. The file is
+ * opened and its reads are under way when this returns, so synchronous work of the caller's
+ * (listing the workflow files) runs while the thread pool reads. Saves replace the file by
+ * rename, so the open descriptor sees one image whatever happens at the path meanwhile.
+ */
+export function readRegularFile(path: string, what: string): Promise<Uint8Array | undefined> {
+  let fd: number;
   try {
-    const { size } = await handle.stat();
-    const image = Buffer.allocUnsafeSlow(size); // every byte is read over: no zero-filling
-    let filled = 0;
-    while (filled < size) {
-      const { bytesRead } = await handle.read(image, filled, size - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return filled === size ? image : image.subarray(0, filled);
-  } finally {
-    await handle.close();
+    fd = openSync(path, OPEN_FLAGS); // a regular file opens at once; anything else is refused below
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve(undefined);
+    return Promise.reject(error);
   }
+  let reading: Promise<Uint8Array>;
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new Error(`${path} is ${kindOf(stats)}, not ${what}`);
+    reading = readParts(fd, stats.size);
+  } catch (error) {
+    closeSync(fd);
+    return Promise.reject(error);
+  }
+  return reading.finally(() => closeSync(fd));
+}
+
+/** All `size` bytes of the open file, in parts read at once; a file cut short meanwhile (written in place by another program) is whole up to its first gap. */
+async function readParts(fd: number, size: number): Promise<Uint8Array> {
+  // readFile() reads 512 KB at a time, a thread-pool round trip each.
+  const image = Buffer.allocUnsafeSlow(size); // every byte is read over: no zero-filling
+  const parts = Math.min(READS_AT_ONCE, Math.ceil(size / READ_PART_BYTES));
+  const part = Math.ceil(size / parts);
+  const ends = await Promise.all(Array.from({ length: parts }, (_, i) => readRange(fd, image, i * part, Math.min(size, (i + 1) * part))));
+  const short = ends.findIndex((end, i) => end < Math.min(size, (i + 1) * part));
+  const filled = short === -1 ? size : ends[short];
+  return filled === size ? image : image.subarray(0, filled);
+}
+
+/** Reads bytes `start` to `end` of the file into the same place of `into`; resolves with where the read stopped. */
+async function readRange(fd: number, into: Uint8Array, start: number, end: number): Promise<number> {
+  let filled = start;
+  while (filled < end) {
+    const bytesRead = await new Promise<number>((done, fail) => read(fd, into, filled, end - filled, filled, (error, n) => (error ? fail(error) : done(n))));
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
 }
 
 /**
@@ -87,13 +123,16 @@ export async function replaceFile(target: string, bytes: Uint8Array, mayReplace?
   });
   if (existing && !existing.isFile()) throw new Error(`${target} is ${kindOf(existing)}, not a database file`);
   const temporary = temporaryName(target, 'tmp');
+  // Steps that wait on nothing of each other share a round trip of the thread pool: the folder
+  // is opened while the file is, its mode set while its bytes are written (bench/RESULTS.md,
+  // "The save: the durable floor, and ours above it").
+  const folder = openFolder(dirname(target));
   inFlight.add(temporary);
   try {
     // Private until it has the old file's mode: a 0600 database is never readable by others.
     const handle = await open(temporary, 'wx', existing ? 0o600 : 0o644);
     try {
-      await handle.writeFile(bytes);
-      if (existing) await takeOwnerAndMode(handle, existing);
+      await Promise.all([writeWhole(handle, bytes), existing && takeOwnerAndMode(handle, existing)]);
       await handle.sync();
     } finally {
       await handle.close();
@@ -102,11 +141,19 @@ export async function replaceFile(target: string, bytes: Uint8Array, mayReplace?
     await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => {});
+    await folder.then((opened) => opened?.close()).catch(() => {});
     throw error;
   } finally {
     inFlight.delete(temporary);
   }
-  await syncFolder(dirname(target));
+  await syncOpenedFolder(await folder);
+}
+
+/** Writes `bytes` at the start of the file in as few writes as the kernel takes: writeFile() writes 512 KB at a time, a thread-pool round trip each. */
+async function writeWhole(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let written = 0; written < bytes.length; ) {
+    written += (await handle.write(bytes, written, bytes.length - written, written)).bytesWritten;
+  }
 }
 
 /**
@@ -152,7 +199,16 @@ export async function removeTemporaries(target: string): Promise<void> {
 
 /** Makes a rename durable; some systems refuse to open folders, which is no loss there. */
 export async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r').catch(() => undefined);
+  await syncOpenedFolder(await openFolder(folder));
+}
+
+/** The folder opened to be flushed; `undefined` where folders cannot be opened. */
+function openFolder(folder: string): Promise<FileHandle | undefined> {
+  return open(folder, 'r').catch(() => undefined);
+}
+
+/** Flushes a folder opened by {@link openFolder} (its state now, renames made since it was opened included) and closes it. */
+async function syncOpenedFolder(handle: FileHandle | undefined): Promise<void> {
   if (!handle) return;
   try {
     await handle.sync();

@@ -265,10 +265,10 @@ export class FileLock {
 
 /** The lock at `path`, or `undefined` when there is none. */
 async function readLock(path: string): Promise<FoundLock | undefined> {
-  const handle = await openRegularFile(path, 'a lock file');
-  if (!handle) return undefined;
+  const opened = await openRegularFile(path, 'a lock file');
+  if (!opened) return undefined;
+  const { handle, stats } = opened;
   try {
-    const stats = await handle.stat();
     const buffer = Buffer.alloc(4096); // a record is under 200 bytes; anything longer is not ours
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     const text = buffer.subarray(0, bytesRead).toString('utf8');
