@@ -1,7 +1,8 @@
-import { describeFailure, WorkflowLoadError, type LoadFailure } from './errors.js';
-import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type SourceEntry, type WorkflowSource } from './sources/source.js';
+import { describeFailure, WorkflowLoadError } from './errors.js';
+import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type ChangedEntries, type SourceEntry, type WorkflowSource } from './sources/source.js';
 import { checkPhases, type CheckedPhase } from './check-phases.js';
 import type { FileState } from './db/workflow-tables.js';
+import { KnownFiles } from './known-files.js';
 import { inlinePhasesLine, phaseLines } from './phase-lines.js';
 import type { Phase } from './phase.js';
 import type { WorkflowStore } from './store.js';
@@ -54,6 +55,7 @@ type Plan =
 /**
  * Brings the store in line with the source: files whose md5 changed are loaded anew, each in
  * full or not at all; files that fail keep their last good phases and their failure is recorded.
+ * A source that watches its files hands over the paths that changed: only those are looked at.
  */
 export async function refreshStore(
   store: WorkflowStore,
@@ -61,63 +63,84 @@ export async function refreshStore(
   md5: (bytes: Uint8Array) => string,
   maxFileSize = DEFAULT_MAX_FILE_SIZE,
 ): Promise<RefreshOutcome> {
+  const refresh = (changes: ChangedEntries | undefined) => refreshFrom(store, source, changes, md5, maxFileSize);
+  return source.withChanges ? source.withChanges(refresh) : refresh(undefined);
+}
+
+async function refreshFrom(
+  store: WorkflowStore,
+  source: WorkflowSource,
+  changes: ChangedEntries | undefined,
+  md5: (bytes: Uint8Array) => string,
+  maxFileSize: number,
+): Promise<RefreshOutcome> {
   const slices = new TimeSlices();
-  const entries = (await source.list()).sort((a, b) => byKey(a.key, b.key));
+  const entries = changes ? changes.entries : await source.list();
   await slices.pause();
   const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
-  // Read once: a query per file would cost more than the stat that decides whether to read it.
-  const known: Known = { states: store.fileStates(), failed: new Map(store.failures().map((f) => [f.file, f])) };
-  await slices.pause();
-  // Files whose stamp says unchanged are passed over before any promise is made for them.
-  const todo = entries.filter((entry) => !unchanged(known, entry));
-  for (let i = 0; i < todo.length; ) {
-    const batch: SourceEntry[] = [];
-    for (let bytes = 0; i < todo.length && batch.length < BATCH_FILES; i++) {
-      const cost = readCost(todo[i], maxFileSize);
-      if (batch.length > 0 && bytes + cost > maxFileSize) break;
-      bytes += cost;
-      batch.push(todo[i]);
+  // Held between refreshes: reading every file's state costs more than the stats it is compared with.
+  const known = KnownFiles.of(store);
+  try {
+    // Files whose stamp says unchanged are passed over before any promise is made for them.
+    const todo = entries.filter((entry) => !unchanged(known, entry)).sort((a, b) => byKey(a.key, b.key));
+    for (let i = 0; i < todo.length; ) {
+      const batch: SourceEntry[] = [];
+      for (let bytes = 0; i < todo.length && batch.length < BATCH_FILES; i++) {
+        const cost = readCost(todo[i], maxFileSize);
+        if (batch.length > 0 && bytes + cost > maxFileSize) break;
+        bytes += cost;
+        batch.push(todo[i]);
+      }
+      const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize), slices);
+      // Written a slice at a time, each slice one transaction, each file whole.
+      for (let next = 0; next < plans.length; ) {
+        store.transaction(() => {
+          do apply(store, known, plans[next++]!, outcome);
+          while (next < plans.length && !slices.spent());
+        });
+        await slices.pause();
+      }
     }
-    const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize), slices);
-    // Written a slice at a time, each slice one transaction, each file whole.
-    for (let next = 0; next < plans.length; ) {
+    const gone = goneKeys(known, entries, changes?.scopes);
+    if (gone.length > 0) {
       store.transaction(() => {
-        do apply(store, known, plans[next++]!, outcome);
-        while (next < plans.length && !slices.spent());
+        for (const key of gone) {
+          if (store.removeFile(key)) outcome.changed.push(`-${key}`);
+          known.removed(key);
+        }
       });
-      await slices.pause();
+      outcome.wrote = true;
     }
+    // A first load fills bare tables and builds the indexes here, before the image is saved.
+    if (store.createIndexes()) outcome.touched = true;
+    known.settle(store);
+  } catch (error) {
+    KnownFiles.forget(store);
+    throw error;
   }
+  return outcome;
+}
+
+/**
+ * The keys known and not listed now, in key order: within the scopes of a listing of changes,
+ * or anywhere for a full listing. A folder that could not be listed hides its files this time:
+ * they are kept, not gone. What this refresh wrote was all listed.
+ */
+function goneKeys(known: KnownFiles, entries: readonly SourceEntry[], scopes: readonly string[] | undefined): string[] {
   const listed = new Set(entries.map((e) => e.key));
-  // A folder that could not be listed hides its files this time: they are kept, not gone.
   const unlisted = entries.filter((e) => e.failure !== undefined && e.key.endsWith('/')).map((e) => e.key);
   const hidden = (key: string) => unlisted.some((folder) => key.startsWith(folder));
-  // Known at the start and not listed now (what this refresh wrote was all listed): no query
-  // of every key again, ~10 ms of a 10,000-file open.
-  const gone = [...new Set([...known.states.keys(), ...known.failed.keys()])].filter((key) => !listed.has(key) && !hidden(key)).sort(byKey);
-  if (gone.length > 0) {
-    store.transaction(() => {
-      for (const key of gone) if (store.removeFile(key)) outcome.changed.push(`-${key}`);
-    });
-    outcome.wrote = true;
-  }
-  // A first load fills bare tables and builds the indexes here, before the image is saved.
-  if (store.createIndexes()) outcome.touched = true;
-  return outcome;
+  const candidates = scopes ? new Set(scopes.flatMap((scope) => known.within(scope))) : known.keys();
+  const gone: string[] = [];
+  for (const key of candidates) if (!listed.has(key) && !hidden(key)) gone.push(key);
+  return gone.sort(byKey);
 }
 
 function byKey(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** What the store knew of every file when the refresh began. */
-interface Known {
-  states: Map<string, FileState>;
-  /** Files whose last load failed, with the failure recorded then. */
-  failed: Map<string, LoadFailure>;
-}
-
-function unchanged(known: Known, entry: SourceEntry): boolean {
+function unchanged(known: KnownFiles, entry: SourceEntry): boolean {
   const state = known.states.get(entry.key);
   return state !== undefined && !known.failed.has(entry.key) && stampUnchanged(state, entry);
 }
@@ -143,7 +166,7 @@ function readCost(entry: SourceEntry, maxFileSize: number): number {
 }
 
 async function plan(
-  known: Known,
+  known: KnownFiles,
   source: WorkflowSource,
   md5: (bytes: Uint8Array) => string,
   entry: SourceEntry,
@@ -214,14 +237,16 @@ class TimeSlices {
   }
 }
 
-function apply(store: WorkflowStore, known: Known, p: Plan, outcome: RefreshOutcome): void {
+function apply(store: WorkflowStore, known: KnownFiles, p: Plan, outcome: RefreshOutcome): void {
   const now = Date.now();
   if (p.kind === 'touch') {
     store.touchFile(p.entry.key, p.entry, now);
+    known.wrote(store, p.entry.key);
     outcome.touched = true;
   } else if (p.kind === 'load') {
     try {
       store.savepoint(() => store.writeFile(p.entry.key, p.hash, p.entry, now, p.phases));
+      known.wrote(store, p.entry.key);
       outcome.changed.push(p.entry.key);
     } catch (cause) {
       const reason = `cannot store: ${messageOf(cause)}`;
@@ -233,11 +258,12 @@ function apply(store: WorkflowStore, known: Known, p: Plan, outcome: RefreshOutc
   }
 }
 
-function fail(store: WorkflowStore, known: Known, failure: WorkflowLoadError, outcome: RefreshOutcome): void {
+function fail(store: WorkflowStore, known: KnownFiles, failure: WorkflowLoadError, outcome: RefreshOutcome): void {
   outcome.failures.push(failure);
   const before = known.failed.get(failure.file);
   if (!before || describeFailure(before) !== describeFailure(failure)) {
     store.recordFailure(failure);
+    known.failedNow();
     outcome.wrote = true;
   }
 }
