@@ -22,9 +22,21 @@ export class ChangeJournal {
    * @param maxEvents events between two refreshes past which some may have been lost unseen
    *   (Linux drops events past its inotify queue with nothing Node reports): a full refresh then
    */
-  constructor({ maxPaths = 8192, maxEvents = 8192 }: { maxPaths?: number; maxEvents?: number } = {}) {
+  /**
+   * @param watchFolders has the watcher watch every folder there is now: run before a folder
+   *   that changed is listed, so that nothing written into a new one after it is listed goes unseen
+   */
+  constructor({ maxPaths = 8192, maxEvents = 8192, watchFolders }: { maxPaths?: number; maxEvents?: number; watchFolders?: () => void } = {}) {
     this.#maxPaths = maxPaths;
     this.#maxEvents = maxEvents;
+    this.#watchFolders = watchFolders;
+  }
+
+  readonly #watchFolders: (() => void) | undefined;
+
+  /** A changed path is a folder, about to be listed: its watcher (and those below it) must be in place first. */
+  watchFolders(): void {
+    this.#watchFolders?.();
   }
 
   /** A path (a file key, or a folder's key without its `/`) changed. */

@@ -224,16 +224,29 @@ function checked(phases: readonly Phase[], bytes: Uint8Array): CheckedPhase[] {
 /** Tells when a slice of {@link SLICE_MS} of work is spent, and gives the event loop a turn then. */
 class TimeSlices {
   #start = performance.now();
+  /** The turn the event loop is being given, shared by every task that pauses meanwhile. */
+  #turn: Promise<void> | undefined;
 
   spent(): boolean {
     return performance.now() - this.#start >= SLICE_MS;
   }
 
-  /** Resolves at once within a slice, else after the event loop has had a turn. */
+  /**
+   * Resolves at once within a slice, else after the event loop has had a turn. The reads under
+   * way at once all pause here: one turn each would give each of them a slice of its own, back
+   * to back, so they share one, and each waits again while the slice is spent.
+   */
   async pause(): Promise<void> {
-    if (!this.spent()) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    this.#start = performance.now();
+    while (this.spent()) {
+      this.#turn ??= new Promise((resolve) =>
+        setTimeout(() => {
+          this.#turn = undefined;
+          this.#start = performance.now();
+          resolve();
+        }, 0),
+      );
+      await this.#turn;
+    }
   }
 }
 

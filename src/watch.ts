@@ -47,7 +47,7 @@ export class WorkflowWatcher {
    * The paths the events named, for the cache's refreshes to look at those alone; lost (a
    * refresh of everything) whenever events may have been missed: polling, a watch refused or failed.
    */
-  readonly #journal = new ChangeJournal({ maxEvents: eventsSafelyFollowed() });
+  readonly #journal = new ChangeJournal({ maxEvents: eventsSafelyFollowed(), watchFolders: () => this.#watchNewFolders() });
   #untrack: (() => void) | undefined;
   #mode: 'events' | 'polling' = 'polling';
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -123,6 +123,14 @@ export class WorkflowWatcher {
     if (state === 'unwatchable') this.#folders = undefined;
     this.#mode = state === 'watching' ? 'events' : 'polling';
     if (this.#mode === 'polling') this.#journal.lose();
+  }
+
+  /** Before a refresh lists a folder that changed (one of the cache's own, perhaps called by the user): its watchers first. */
+  #watchNewFolders(): void {
+    if (this.#stopped || !this.#folders) return;
+    this.#syncFolders();
+    // Gone meanwhile: the watcher polls from now, as a refresh of its own would have it do.
+    if (this.#mode === 'polling' && !this.#running && this.#timer === undefined) this.#arm(this.#pollIntervalMs);
   }
 
   /** Costs a note and a comparison for all but the first event of a burst: a storm of thousands stays cheap. */

@@ -88,7 +88,7 @@ export class FsSource implements WorkflowSource {
     const complete = looks.filter((l) => l.paths !== undefined);
     let changes: ChangedEntries | undefined;
     if (this.isDir && walked && complete.length > 0) {
-      changes = await this.#listChanged(new Set(complete.flatMap((l) => l.paths!)), walked);
+      changes = await this.#listChanged(new Set(complete.flatMap((l) => l.paths!)), walked, complete.map((l) => l.journal));
     }
     const result = await apply(changes);
     for (const { journal, mark } of looks) journal.done(mark);
@@ -106,7 +106,7 @@ export class FsSource implements WorkflowSource {
   }
 
   /** The changed paths listed again, or `undefined` when one of them needs a full listing. */
-  async #listChanged(paths: Set<string>, walked: Walk): Promise<ChangedEntries | undefined> {
+  async #listChanged(paths: Set<string>, walked: Walk, journals: readonly ChangeJournal[]): Promise<ChangedEntries | undefined> {
     if (paths.has('') || paths.has(IGNORE_FILE)) return undefined; // the whole folder, or what the filter is
     const walk: Walk = { ...walked, entries: [] };
     // In key order a folder comes before what is below it, which its listing covers.
@@ -122,20 +122,26 @@ export class FsSource implements WorkflowSource {
     }
     // All forgotten first: a folder renamed is the same folder (device and inode) under a new key.
     for (const key of scopes) forgetBelow(walk, `${key}/`);
+    const found: Array<{ key: string; path: string; stats: Stats }> = [];
     let slice = performance.now();
+    const pause = async () => {
+      if (performance.now() - slice <= SLICE_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      slice = performance.now();
+    };
     for (const key of scopes) {
-      if (performance.now() - slice > SLICE_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        slice = performance.now();
-      }
+      await pause();
       const path = join(this.#root, key);
-      let stats: Stats | undefined;
       try {
-        stats = lstatSync(path, { throwIfNoEntry: false });
+        const stats = lstatSync(path, { throwIfNoEntry: false });
+        if (stats) found.push({ key, path, stats }); // else gone, with all below it
       } catch {
         return undefined; // its folder unreadable since: a full listing says which
       }
-      if (!stats) continue; // gone, with all below it
+    }
+    if (found.some((f) => f.stats.isDirectory())) for (const journal of journals) journal.watchFolders();
+    for (const { key, path, stats } of found) {
+      await pause();
       if (stats.isDirectory()) folderChild(path, key, walk);
       else fileChild(path, key, stats.isSymbolicLink(), walk);
     }
