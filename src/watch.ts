@@ -74,7 +74,10 @@ export class WorkflowWatcher {
       this.#folders = new FolderWatchers(path, isDir, (key) => this.#onEvent(key));
       this.#syncFolders();
       // Tracked once watched: what changed before is found by the first refresh, of everything.
+      // Starting counts as an event, so that one comes soon and the refreshes of later events
+      // (a storm's, say) look only at their paths.
       this.#untrack = source?.track(this.#journal);
+      if (this.#untrack && this.#mode === 'events') this.#onEvent();
     }
     if (this.#mode === 'polling') this.#arm(this.#pollIntervalMs);
   }

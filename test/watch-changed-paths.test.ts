@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { WorkflowCache, WorkflowWatcher } from '../src/index.node.js';
+import type { Reload, WorkflowCache, WorkflowWatcher } from '../src/index.node.js';
 import { toml, useCaches, useTempDirs, writeFiles } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -144,6 +144,17 @@ describe('a watched refresh that cannot trust its events looks at everything', (
     await unseenEdit(dir, 'a.toml', 21);
     watchers.push(cache.watch({ debounceMs: 60_000 }));
     expect((await refreshAfterEvents(cache)).changed).toEqual(['a.toml']);
+  });
+
+  test('a watcher refreshes soon after it starts, looking at everything, and reports what changed before', async () => {
+    const dir = join(await tempDir(), 'wf');
+    await writeFiles(dir, { 'a.toml': rule(1) });
+    const cache = await open({ workflows: dir });
+    await unseenEdit(dir, 'a.toml', 25);
+    const watcher = cache.watch({ debounceMs: 20 });
+    watchers.push(watcher);
+    const reload = await new Promise<Reload>((resolve) => watcher.onReload(resolve));
+    expect(reload.changed).toEqual(['a.toml']);
   });
 
   test('more events than the inotify queue could hold without loss: the next refresh looks at everything', async () => {
