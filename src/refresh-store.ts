@@ -35,6 +35,12 @@ const RACY_WINDOW_MS = 2000;
  */
 const SLICE_MS = 25;
 
+/**
+ * Of a slice, the part spent writing before the transaction commits: the commit copies the pages
+ * written into sql.js's file and costs about twice the writes themselves.
+ */
+const WRITE_SLICE_MS = 8;
+
 /** What one refresh did. */
 export interface RefreshOutcome {
   /** Keys loaded anew, then `-key` for files gone, as Go's `Refresh` reports them. */
@@ -91,12 +97,13 @@ async function refreshFrom(
         bytes += cost;
         batch.push(todo[i]);
       }
-      const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize), slices);
+      const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize, slices), slices);
       // Written a slice at a time, each slice one transaction, each file whole.
       for (let next = 0; next < plans.length; ) {
+        const writing = performance.now();
         store.transaction(() => {
           do apply(store, known, plans[next++]!, outcome);
-          while (next < plans.length && !slices.spent());
+          while (next < plans.length && performance.now() - writing < WRITE_SLICE_MS);
         });
         await slices.pause();
       }
@@ -171,6 +178,7 @@ async function plan(
   md5: (bytes: Uint8Array) => string,
   entry: SourceEntry,
   maxFileSize: number,
+  slices: TimeSlices,
 ): Promise<Plan> {
   const state = known.states.get(entry.key);
   const failed = known.failed.has(entry.key);
@@ -186,6 +194,8 @@ async function plan(
   }
   // A source that does not stop at the limit: refused all the same, so that every source agrees.
   if (bytes.length > maxFileSize) return refuse(new FileTooLargeError(bytes.length, maxFileSize).message);
+  // The reads under way were all started in one slice: each waits here, before the parse, while it is spent.
+  await slices.pause();
   const hash = md5(bytes);
   // Unchanged: a stamp worth trusting next time is recorded; without one there is nothing to do.
   if (state && !failed && state.hash === hash) {
