@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -12,6 +12,8 @@ interface Watched {
   /** Device and inode of the folder when it was watched: a folder replaced under its name is watched anew. */
   id: string;
   watcher: FSWatcher;
+  /** The folder's key below the workflows folder (`''`, `sub/`); none when its events are not of one file. */
+  prefix: string | undefined;
 }
 
 /**
@@ -21,21 +23,26 @@ interface Watched {
  * its files on every event (a rewrite of a large folder holds the event loop for seconds: see
  * bench/RESULTS.md, "The event loop under a storm of file events"), and its watchers close for
  * good once the folder is deleted or renamed. An event means only "look again": the refresh that
- * follows decides what changed.
+ * follows decides what changed. Each event names the key that changed (`sub/x.toml`, or a folder's
+ * `sub`), or none when anything may have: the workflows folder itself, a folder reached through a
+ * link (whose files a listing does not reach), an event without a name, a watch that failed.
  */
 export class FolderWatchers {
   readonly #path: string;
   readonly #isDir: boolean;
-  readonly #onEvent: () => void;
+  readonly #onEvent: (key: string | undefined) => void;
   /** By the keys of {@link #folders}. */
   readonly #watched = new Map<string, Watched>();
+  /** Whether {@link sync} has run: the folders it watches later are told as changed, since files may have come into them unseen. */
+  #synced = false;
 
   /**
    * @param path the workflows folder, or a single workflows file (watched through its folder,
    *   since editors that save by rename replace the file)
-   * @param onEvent called for every event of interest, often many times for one change
+   * @param onEvent called for every event of interest, often many times for one change, with the
+   *   key that changed, or `undefined` when anything may have
    */
-  constructor(path: string, isDir: boolean, onEvent: () => void) {
+  constructor(path: string, isDir: boolean, onEvent: (key: string | undefined) => void) {
     this.#path = resolve(path);
     this.#isDir = isDir;
     this.#onEvent = onEvent;
@@ -48,13 +55,19 @@ export class FolderWatchers {
       this.close();
       return 'gone';
     }
+    const tell = this.#synced;
+    this.#synced = true;
     for (const [key, watched] of this.#watched) {
-      if (wanted.get(key)?.id !== watched.id) this.#unwatch(key);
+      if (wanted.get(key)?.id === watched.id) continue;
+      this.#unwatch(key);
+      if (tell) this.#onEvent(folderKey(watched.prefix));
     }
     for (const [key, folder] of wanted) {
       if (this.#watched.has(key)) continue;
       try {
         this.#watch(key, folder);
+        // Watched only now: what was written into it before is found by listing it whole.
+        if (tell) this.#onEvent(folderKey(folder.prefix));
       } catch (error) {
         if (code(error) === 'ENOENT' || code(error) === 'ENOTDIR') continue; // gone since listed: its parent's event runs sync again
         if (folder.optional) continue;
@@ -89,10 +102,12 @@ export class FolderWatchers {
     const parentFolder = parent === top ? undefined : folderAt(parent);
     if (parentFolder) wanted.set(`${basename(top)}\0${parentFolder.real}`, { ...parentFolder, name: basename(top), optional: true });
     const seen = new Set<string>();
-    const visit = (path: string, folder: Located): void => {
+    // `prefix` is the folder's key when reached by folders alone; through a link it has none,
+    // and its events mean "anything" (a folder reached both ways is watched once).
+    const visit = (path: string, folder: Located, prefix: string | undefined): void => {
       if (seen.has(folder.real)) return; // a link to a folder already watched, or back up the tree
       seen.add(folder.real);
-      wanted.set(folder.real, folder);
+      wanted.set(folder.real, { ...folder, prefix });
       let entries;
       try {
         entries = readdirSync(path, { withFileTypes: true });
@@ -103,25 +118,29 @@ export class FolderWatchers {
         if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
         const below = join(path, entry.name);
         const located = folderAt(below);
-        if (located) visit(below, located);
+        if (located) visit(below, located, prefix === undefined || entry.isSymbolicLink() ? undefined : `${prefix}${entry.name}/`);
       }
     };
-    visit(top, topFolder);
+    visit(top, topFolder, '');
     return wanted;
   }
 
   #watch(key: string, folder: Folder): void {
-    const name = folder.name;
+    const { name, prefix } = folder;
     const watcher = watch(folder.real, { persistent: true }, (_event, file) => {
-      if (name === undefined || file === null || String(file) === name) this.#onEvent();
+      if (name !== undefined) {
+        if (file === null || String(file) === name) this.#onEvent(undefined);
+      } else {
+        this.#onEvent(prefix === undefined || file === null ? folderKey(prefix) : prefix + String(file));
+      }
     });
     // A watch that fails later (its folder removed where the platform reports that as an error)
     // is dropped and looked at again by the next sync.
     watcher.on('error', () => {
       if (this.#watched.get(key)?.watcher === watcher) this.#unwatch(key);
-      this.#onEvent();
+      this.#onEvent(undefined);
     });
-    this.#watched.set(key, { id: folder.id, watcher });
+    this.#watched.set(key, { id: folder.id, watcher, prefix });
   }
 
   #unwatch(key: string): void {
@@ -138,6 +157,8 @@ interface Located {
 interface Folder extends Located {
   /** Only events for this name count. */
   name?: string;
+  /** Its key below the workflows folder, when reached by folders alone (not through a link). */
+  prefix?: string;
   /** Watched when it can be; a refusal leaves the rest watched. */
   optional?: boolean;
 }
@@ -150,6 +171,25 @@ function folderAt(path: string): Located | undefined {
     return { real: realpathSync(path), id: `${stats.dev}:${stats.ino}` };
   } catch {
     return undefined;
+  }
+}
+
+/** The key a change of a whole folder is told under: `sub` for `sub/`, `''` for the workflows folder; none for a folder without a key. */
+function folderKey(prefix: string | undefined): string | undefined {
+  return prefix?.slice(0, -1);
+}
+
+/**
+ * How many events one refresh may follow before some may have been lost unseen: Linux drops
+ * events past the inotify queue of the process (`max_queued_events`, 16,384 by default) and
+ * Node reports nothing, but a queue that overflowed delivered that many first. Half of it, since
+ * the queue is shared with any other watch of this process.
+ */
+export function eventsSafelyFollowed(): number {
+  try {
+    return Math.max(1, Math.floor(Number(readFileSync('/proc/sys/fs/inotify/max_queued_events', 'utf8')) / 2)) || 8192;
+  } catch {
+    return 8192;
   }
 }
 

@@ -43,7 +43,7 @@ export class WorkflowCache extends CoreCache {
    */
   watch(options: WatchOptions = {}): WorkflowWatcher {
     const source = this.source;
-    if (source instanceof FsSource) return new WorkflowWatcher(this, source.location, source.isDir, options);
+    if (source instanceof FsSource) return new WorkflowWatcher(this, source.location, source.isDir, options, source);
     return new WorkflowWatcher(this, source.location, source.isDir, { ...options, poll: true });
   }
 }

@@ -1,8 +1,9 @@
-import { describeFailure, WorkflowLoadError, type LoadFailure } from './errors.js';
-import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type SourceEntry, type WorkflowSource } from './sources/source.js';
+import { describeFailure, WorkflowLoadError } from './errors.js';
+import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type ChangedEntries, type SourceEntry, type WorkflowSource } from './sources/source.js';
 import type { CheckedPhase } from './check-phases.js';
 import type { FileState } from './db/workflow-tables.js';
 import { loadNewFiles } from './first-load.js';
+import { KnownFiles } from './known-files.js';
 import type { ParseThreads } from './parse-thread.js';
 import { checked } from './parsed-file.js';
 import type { WorkflowStore } from './store.js';
@@ -35,6 +36,12 @@ const RACY_WINDOW_MS = 2000;
  */
 const SLICE_MS = 25;
 
+/**
+ * Of a slice, the part spent writing before the transaction commits: the commit copies the pages
+ * written into sql.js's file and costs about twice the writes themselves.
+ */
+const WRITE_SLICE_MS = 8;
+
 /** What one refresh did. */
 export interface RefreshOutcome {
   /** Keys loaded anew, then `-key` for files gone, as Go's `Refresh` reports them. */
@@ -55,6 +62,7 @@ type Plan =
 /**
  * Brings the store in line with the source: files whose md5 changed are loaded anew, each in
  * full or not at all; files that fail keep their last good phases and their failure is recorded.
+ * A source that watches its files hands over the paths that changed: only those are looked at.
  * @param threads workers that may parse the files of a first load
  * @param listing the source's listing when it was taken already (at open, while the image loaded)
  */
@@ -66,66 +74,94 @@ export async function refreshStore(
   threads?: ParseThreads,
   listing?: Promise<SourceEntry[]>,
 ): Promise<RefreshOutcome> {
+  const refresh = (changes: ChangedEntries | undefined) => refreshFrom(store, source, changes, md5, maxFileSize, threads, listing);
+  return source.withChanges ? source.withChanges(refresh) : refresh(undefined);
+}
+
+async function refreshFrom(
+  store: WorkflowStore,
+  source: WorkflowSource,
+  changes: ChangedEntries | undefined,
+  md5: (bytes: Uint8Array) => string,
+  maxFileSize: number,
+  threads: ParseThreads | undefined,
+  listing: Promise<SourceEntry[]> | undefined,
+): Promise<RefreshOutcome> {
   const slices = new TimeSlices();
-  const entries = (await (listing ?? source.list())).sort((a, b) => byKey(a.key, b.key));
+  // A listing taken at open is a full one: it covers whatever changes were recorded.
+  const entries = listing ? await listing : changes ? changes.entries : await source.list();
+  const scopes = listing ? undefined : changes?.scopes;
   await slices.pause();
   const outcome: RefreshOutcome = { changed: [], failures: [], wrote: false, touched: false };
-  // Read once: a query per file would cost more than the stat that decides whether to read it.
-  const known: Known = { states: store.fileStates(), failed: new Map(store.failures().map((f) => [f.file, f])) };
-  await slices.pause();
-  // Files whose stamp says unchanged are passed over before any promise is made for them.
-  const todo = entries.filter((entry) => !unchanged(known, entry));
-  // A first load (the store holds no file): in bulk, parsed on workers where there are some.
-  const first = known.states.size === 0 && known.failed.size === 0;
-  if (first) await loadNewFiles(store, source, todo, md5, maxFileSize, threads, () => slices.pause(), outcome);
-  for (let i = first ? todo.length : 0; i < todo.length; ) {
-    const batch: SourceEntry[] = [];
-    for (let bytes = 0; i < todo.length && batch.length < BATCH_FILES; i++) {
-      const cost = readCost(todo[i], maxFileSize);
-      if (batch.length > 0 && bytes + cost > maxFileSize) break;
-      bytes += cost;
-      batch.push(todo[i]);
+  // Held between refreshes: reading every file's state costs more than the stats it is compared with.
+  const known = KnownFiles.of(store);
+  try {
+    // Files whose stamp says unchanged are passed over before any promise is made for them.
+    const todo = entries.filter((entry) => !unchanged(known, entry)).sort((a, b) => byKey(a.key, b.key));
+    // A first load (the store holds no file): in bulk, parsed on workers where there are some.
+    const first = known.states.size === 0 && known.failed.size === 0;
+    if (first) await loadNewFiles(store, source, todo, md5, maxFileSize, threads, () => slices.pause(), outcome);
+    for (let i = first ? todo.length : 0; i < todo.length; ) {
+      const batch: SourceEntry[] = [];
+      for (let bytes = 0; i < todo.length && batch.length < BATCH_FILES; i++) {
+        const cost = readCost(todo[i], maxFileSize);
+        if (batch.length > 0 && bytes + cost > maxFileSize) break;
+        bytes += cost;
+        batch.push(todo[i]);
+      }
+      const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize, slices), slices);
+      // Written a slice at a time, each slice one transaction, each file whole.
+      for (let next = 0; next < plans.length; ) {
+        const writing = performance.now();
+        store.transaction(() => {
+          do apply(store, known, plans[next++]!, outcome);
+          while (next < plans.length && performance.now() - writing < WRITE_SLICE_MS);
+        });
+        await slices.pause();
+      }
     }
-    const plans = await planBatch(batch, (entry) => plan(known, source, md5, entry, maxFileSize), slices);
-    // Written a slice at a time, each slice one transaction, each file whole.
-    for (let next = 0; next < plans.length; ) {
+    const gone = goneKeys(known, entries, scopes);
+    if (gone.length > 0) {
       store.transaction(() => {
-        do apply(store, known, plans[next++]!, outcome);
-        while (next < plans.length && !slices.spent());
+        for (const key of gone) {
+          if (store.removeFile(key)) outcome.changed.push(`-${key}`);
+          known.removed(key);
+        }
       });
-      await slices.pause();
+      outcome.wrote = true;
     }
+    // A first load fills bare tables and builds the indexes here, before the image is saved.
+    if (store.createIndexes()) outcome.touched = true;
+    // A first load wrote in bulk, not followed file by file here: the next refresh reads the tables.
+    if (first) KnownFiles.forget(store);
+    else known.settle(store);
+  } catch (error) {
+    KnownFiles.forget(store);
+    throw error;
   }
+  return outcome;
+}
+
+/**
+ * The keys known and not listed now, in key order: within the scopes of a listing of changes,
+ * or anywhere for a full listing. A folder that could not be listed hides its files this time:
+ * they are kept, not gone. What this refresh wrote was all listed.
+ */
+function goneKeys(known: KnownFiles, entries: readonly SourceEntry[], scopes: readonly string[] | undefined): string[] {
   const listed = new Set(entries.map((e) => e.key));
-  // A folder that could not be listed hides its files this time: they are kept, not gone.
   const unlisted = entries.filter((e) => e.failure !== undefined && e.key.endsWith('/')).map((e) => e.key);
   const hidden = (key: string) => unlisted.some((folder) => key.startsWith(folder));
-  // Known at the start and not listed now (what this refresh wrote was all listed): no query
-  // of every key again, ~10 ms of a 10,000-file open.
-  const gone = [...new Set([...known.states.keys(), ...known.failed.keys()])].filter((key) => !listed.has(key) && !hidden(key)).sort(byKey);
-  if (gone.length > 0) {
-    store.transaction(() => {
-      for (const key of gone) if (store.removeFile(key)) outcome.changed.push(`-${key}`);
-    });
-    outcome.wrote = true;
-  }
-  // A first load fills bare tables and builds the indexes here, before the image is saved.
-  if (store.createIndexes()) outcome.touched = true;
-  return outcome;
+  const candidates = scopes ? new Set(scopes.flatMap((scope) => known.within(scope))) : known.keys();
+  const gone: string[] = [];
+  for (const key of candidates) if (!listed.has(key) && !hidden(key)) gone.push(key);
+  return gone.sort(byKey);
 }
 
 function byKey(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** What the store knew of every file when the refresh began. */
-interface Known {
-  states: Map<string, FileState>;
-  /** Files whose last load failed, with the failure recorded then. */
-  failed: Map<string, LoadFailure>;
-}
-
-function unchanged(known: Known, entry: SourceEntry): boolean {
+function unchanged(known: KnownFiles, entry: SourceEntry): boolean {
   const state = known.states.get(entry.key);
   return state !== undefined && !known.failed.has(entry.key) && stampUnchanged(state, entry);
 }
@@ -151,11 +187,12 @@ function readCost(entry: SourceEntry, maxFileSize: number): number {
 }
 
 async function plan(
-  known: Known,
+  known: KnownFiles,
   source: WorkflowSource,
   md5: (bytes: Uint8Array) => string,
   entry: SourceEntry,
   maxFileSize: number,
+  slices: TimeSlices,
 ): Promise<Plan> {
   const state = known.states.get(entry.key);
   const failed = known.failed.has(entry.key);
@@ -171,6 +208,8 @@ async function plan(
   }
   // A source that does not stop at the limit: refused all the same, so that every source agrees.
   if (bytes.length > maxFileSize) return refuse(new FileTooLargeError(bytes.length, maxFileSize).message);
+  // The reads under way were all started in one slice: each waits here, before the parse, while it is spent.
+  await slices.pause();
   const hash = md5(bytes);
   // Unchanged: a stamp worth trusting next time is recorded; without one there is nothing to do.
   if (state && !failed && state.hash === hash) {
@@ -194,27 +233,42 @@ async function plan(
 /** Tells when a slice of {@link SLICE_MS} of work is spent, and gives the event loop a turn then. */
 class TimeSlices {
   #start = performance.now();
+  /** The turn the event loop is being given, shared by every task that pauses meanwhile. */
+  #turn: Promise<void> | undefined;
 
   spent(): boolean {
     return performance.now() - this.#start >= SLICE_MS;
   }
 
-  /** Resolves at once within a slice, else after the event loop has had a turn. */
+  /**
+   * Resolves at once within a slice, else after the event loop has had a turn. The reads under
+   * way at once all pause here: one turn each would give each of them a slice of its own, back
+   * to back, so they share one, and each waits again while the slice is spent.
+   */
   async pause(): Promise<void> {
-    if (!this.spent()) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    this.#start = performance.now();
+    while (this.spent()) {
+      this.#turn ??= new Promise((resolve) =>
+        setTimeout(() => {
+          this.#turn = undefined;
+          this.#start = performance.now();
+          resolve();
+        }, 0),
+      );
+      await this.#turn;
+    }
   }
 }
 
-function apply(store: WorkflowStore, known: Known, p: Plan, outcome: RefreshOutcome): void {
+function apply(store: WorkflowStore, known: KnownFiles, p: Plan, outcome: RefreshOutcome): void {
   const now = Date.now();
   if (p.kind === 'touch') {
     store.touchFile(p.entry.key, p.entry, now);
+    known.wrote(store, p.entry.key);
     outcome.touched = true;
   } else if (p.kind === 'load') {
     try {
       store.savepoint(() => store.writeFile(p.entry.key, p.hash, p.entry, now, p.phases));
+      known.wrote(store, p.entry.key);
       outcome.changed.push(p.entry.key);
     } catch (cause) {
       const reason = `cannot store: ${messageOf(cause)}`;
@@ -226,11 +280,12 @@ function apply(store: WorkflowStore, known: Known, p: Plan, outcome: RefreshOutc
   }
 }
 
-function fail(store: WorkflowStore, known: Known, failure: WorkflowLoadError, outcome: RefreshOutcome): void {
+function fail(store: WorkflowStore, known: KnownFiles, failure: WorkflowLoadError, outcome: RefreshOutcome): void {
   outcome.failures.push(failure);
   const before = known.failed.get(failure.file);
   if (!before || describeFailure(before) !== describeFailure(failure)) {
     store.recordFailure(failure);
+    known.failedNow();
     outcome.wrote = true;
   }
 }

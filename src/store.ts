@@ -167,6 +167,11 @@ export class WorkflowStore {
     return this.#tables.removeFile(key);
   }
 
+  /** Rows this connection has changed since it opened: a copy of the tables is still right while this has not moved. */
+  changeCount(): number {
+    return this.#tables.changeCount();
+  }
+
   /** Builds the indexes that are missing; reports whether any was. */
   createIndexes(): boolean {
     return this.#tables.createIndexes();

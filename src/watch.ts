@@ -1,5 +1,6 @@
 import { CacheClosedError, describeFailure, RefreshError, type WorkflowLoadError } from './errors.js';
-import { FolderWatchers } from './folder-watchers.js';
+import { ChangeJournal } from './change-journal.js';
+import { eventsSafelyFollowed, FolderWatchers } from './folder-watchers.js';
 import { isObjectUrl } from './s3/s3-url.js';
 import { FsSource } from './sources/node-fs.js';
 import { messageOf } from './message-of.js';
@@ -42,6 +43,12 @@ export class WorkflowWatcher {
   readonly #errorListeners = new Set<(error: unknown) => void>();
   /** Where file events come from; `undefined` when polling was asked for or events cannot be had. */
   #folders: FolderWatchers | undefined;
+  /**
+   * The paths the events named, for the cache's refreshes to look at those alone; lost (a
+   * refresh of everything) whenever events may have been missed: polling, a watch refused or failed.
+   */
+  readonly #journal = new ChangeJournal({ maxEvents: eventsSafelyFollowed(), watchFolders: () => this.#watchNewFolders() });
+  #untrack: (() => void) | undefined;
   #mode: 'events' | 'polling' = 'polling';
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Promise<void> | undefined;
@@ -54,14 +61,23 @@ export class WorkflowWatcher {
   /** The message of the last refresh that failed as a whole, told once; `undefined` once one succeeds. */
   #lastError: string | undefined;
 
-  /** @internal use {@link watchWorkflows} */
-  constructor(cache: Refreshable, path: string, isDir: boolean, options: WatchOptions) {
+  /**
+   * @internal use {@link watchWorkflows}
+   * @param source the cache's own source, when it is the folder watched: its refreshes then look
+   *   only at what the events named
+   */
+  constructor(cache: Refreshable, path: string, isDir: boolean, options: WatchOptions, source?: FsSource) {
     this.#cache = cache;
     this.#debounceMs = checkMs(options.debounceMs ?? 100, 'debounceMs');
     this.#pollIntervalMs = checkMs(options.pollIntervalMs ?? 1000, 'pollIntervalMs');
     if (!options.poll) {
-      this.#folders = new FolderWatchers(path, isDir, () => this.#onEvent());
+      this.#folders = new FolderWatchers(path, isDir, (key) => this.#onEvent(key));
       this.#syncFolders();
+      // Tracked once watched: what changed before is found by the first refresh, of everything.
+      // Starting counts as an event, so that one comes soon and the refreshes of later events
+      // (a storm's, say) look only at their paths.
+      this.#untrack = source?.track(this.#journal);
+      if (this.#untrack && this.#mode === 'events') this.#onEvent();
     }
     if (this.#mode === 'polling') this.#arm(this.#pollIntervalMs);
   }
@@ -101,6 +117,7 @@ export class WorkflowWatcher {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#folders?.close();
+    this.#untrack?.();
   }
 
   /** Watches the folders there are now; polls while the workflows folder is gone, and for good when events are refused. */
@@ -108,11 +125,22 @@ export class WorkflowWatcher {
     const state = this.#folders?.sync();
     if (state === 'unwatchable') this.#folders = undefined;
     this.#mode = state === 'watching' ? 'events' : 'polling';
+    if (this.#mode === 'polling') this.#journal.lose();
   }
 
-  /** Costs a comparison for all but the first event of a burst: a storm of thousands stays cheap. */
-  #onEvent(): void {
+  /** Before a refresh lists a folder that changed (one of the cache's own, perhaps called by the user): its watchers first. */
+  #watchNewFolders(): void {
+    if (this.#stopped || !this.#folders) return;
+    this.#syncFolders();
+    // Gone meanwhile: the watcher polls from now, as a refresh of its own would have it do.
+    if (this.#mode === 'polling' && !this.#running && this.#timer === undefined) this.#arm(this.#pollIntervalMs);
+  }
+
+  /** Costs a note and a comparison for all but the first event of a burst: a storm of thousands stays cheap. */
+  #onEvent(key?: string): void {
     if (this.#stopped) return;
+    if (key === undefined) this.#journal.lose();
+    else this.#journal.note(key);
     this.#lastEventAt = Date.now();
     this.#pendingSince ??= this.#lastEventAt;
     if (!this.#running && this.#timer === undefined) this.#arm(this.#debounceMs);

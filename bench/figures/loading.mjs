@@ -1,6 +1,6 @@
 // open(), refresh() and saving, against what the file system and sql.js do alone.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -46,9 +46,53 @@ async function readHashParseOnWorkers(folder, threads) {
   }
 }
 
-async function listAndStat(folder) {
-  const files = await listFiles(folder);
-  return Promise.all(files.map((f) => stat(f)));
+/** The floor of a refresh that finds nothing changed: list every file and stat it, synchronously (the fastest way in Node). */
+function listAndStat(folder) {
+  let files = 0;
+  for (const e of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    statSync(join(e.parentPath, e.name));
+    files++;
+  }
+  return files;
+}
+
+/**
+ * refresh() of a cache that watches the workload, one file changed: against a `statSync` of that
+ * file (what learning that it changed costs at least), and against the same change refreshed by a
+ * cache of that file alone (what loading the file costs, with nothing else to look at).
+ */
+async function watchedRefresh(lib, folder, budget) {
+  const { WorkflowCache } = lib;
+  const file = (await listFiles(folder))[0];
+  const original = readFileSync(file);
+  const before = statSync(file);
+  const cache = await WorkflowCache.open({ workflows: folder });
+  const alone = await WorkflowCache.open({ workflows: file });
+  // The watcher's own refresh must not take the change first: it waits a minute.
+  const watcher = cache.watch({ debounceMs: 60_000 });
+  let edits = 0;
+  const edit = async () => {
+    writeFileSync(file, `${original}\n# edit ${edits++}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the events in
+  };
+  const loaded = (changed) => {
+    if (changed.length !== 1) throw new Error(`a refresh after one edit changed ${changed.length} files`);
+  };
+  try {
+    await cache.refresh(); // the first refresh of a watched cache looks at everything
+    return await medians(budget, {
+      stat: { beforeEach: edit, fn: () => statSync(file) },
+      watched: { beforeEach: edit, fn: async () => loaded(await cache.refresh()) },
+      alone: { beforeEach: edit, fn: async () => loaded(await alone.refresh()) },
+    });
+  } finally {
+    await watcher.stop();
+    await cache.close();
+    await alone.close();
+    writeFileSync(file, original);
+    await utimes(file, before.atime, before.mtime);
+  }
 }
 
 /**
@@ -75,6 +119,29 @@ function median(times) {
 }
 
 /**
+ * The refresh() figures, alone.
+ * @param {typeof import('../../dist/node.js')} lib the built library
+ * @param {object} options
+ * @param {string} options.folder the workload
+ * @param {string} [options.storage] the cache's database file
+ * @param {typeof import('../harness.mjs').budgets} options.budgets
+ */
+export async function refreshFigures(lib, { folder, storage, budgets }) {
+  const cache = await lib.WorkflowCache.open({ workflows: folder, ...(storage && { storage }) });
+  const refresh = await medians(budgets.medium, {
+    listStat: { fn: () => listAndStat(folder) },
+    refresh: { fn: async () => cache.refresh() },
+  });
+  await cache.close();
+  const watched = await watchedRefresh(lib, folder, budgets.medium);
+  return [
+    timed({ figure: 'refresh(), nothing changed', baselineName: 'readdirSync + statSync of every file', base: refresh.listStat, ours: refresh.refresh, target: 1.2 }),
+    timed({ figure: 'refresh() while watching, one file changed', baselineName: 'statSync of that file', base: watched.stat, ours: watched.watched, target: 5 }),
+    timed({ figure: 'refresh() while watching, one file changed', baselineName: 'the same change refreshed by a cache of that file alone', base: watched.alone, ours: watched.watched }),
+  ];
+}
+
+/**
  * @param {typeof import('../../dist/node.js')} lib the built library
  * @param {object} options
  * @param {string} options.folder the workload
@@ -97,12 +164,7 @@ export async function loadingFigures(lib, { folder, scratch, budgets }) {
     image: { fn: async () => (await WorkflowCache.open({ workflows: folder, storage: imagePath })).close() },
   });
 
-  const cache = await WorkflowCache.open({ workflows: folder, storage: imagePath });
-  const refresh = await medians(budgets.medium, {
-    listStat: { fn: async () => listAndStat(folder) },
-    refresh: { fn: async () => cache.refresh() },
-  });
-  await cache.close();
+  const refreshRows = await refreshFigures(lib, { folder, storage: imagePath, budgets });
 
   // Saving after one file changed: each round edits a file and refreshes, which saves at once
   // (timed by the cache's own save timer: db.export() and the storage's write), then refreshes
@@ -152,7 +214,7 @@ export async function loadingFigures(lib, { folder, scratch, budgets }) {
   await Promise.all(files.map((f, i) => utimes(f, times[i].atime, times[i].mtime)));
 
   return [
-    timed({ figure: 'refresh(), nothing changed', baselineName: 'readdir + stat of every file', base: refresh.listStat, ours: refresh.refresh, target: 1.5 }),
+    ...refreshRows,
     timed({ figure: 'open(), full load', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.full, target: 2.0 }),
     timed({ figure: 'open(), full load, parsed on this thread (parseThreads: 0)', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.fullHere }),
     timed({ figure: 'open(), full load, 2 parse workers (parseThreads: 2)', baselineName: 'read + md5 + smol-toml parse of every file', base: load.floor, ours: load.fullOnTwo }),

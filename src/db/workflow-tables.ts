@@ -287,6 +287,11 @@ export class WorkflowTables {
     return { files, phases, problems, failedFiles, historyVersions, databaseBytes };
   }
 
+  /** Rows this connection has changed since it opened (SQLite's `total_changes()`). */
+  changeCount(): number {
+    return Number(this.#statements.first('SELECT total_changes()')![0]);
+  }
+
   /** Builds the indexes that are missing; reports whether any was. */
   createIndexes(): boolean {
     if (this.#indexed) return false;

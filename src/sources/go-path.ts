@@ -11,6 +11,7 @@ import type { SourceEntry } from './source.js';
  * `%` escapes in the path (before `?`) and in the fragment (after `#`), none in the query.
  */
 export function goPathError(key: string): string | undefined {
+  if (!/[\x00-\x1f\x7f%]/.test(key)) return undefined; // most keys, at every listing: nothing to judge
   const path = `/${key}`;
   const hash = path.indexOf('#');
   const beforeFragment = hash < 0 ? path : path.slice(0, hash);

@@ -1,15 +1,19 @@
-import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import type { ChangeJournal } from '../change-journal.js';
 import { WorkflowCacheError, WorkflowPathError } from '../errors.js';
 import { FileFilter, IGNORE_FILE, ignoreFilePatterns, type FileFilterOptions } from './file-filter.js';
 import { refusedByGo } from './go-path.js';
 import { gunzipLimited, readRegularFile } from './node-read.js';
-import { DEFAULT_MAX_FILE_SIZE, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
+import { DEFAULT_MAX_FILE_SIZE, type ChangedEntries, type ReadLimits, type SourceEntry, type WorkflowSource } from './source.js';
 import { messageOf } from '../message-of.js';
 
 /** An ignore file larger than this is not one a person wrote: it fails rather than being read whole. */
 const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+
+/** Changed paths looked at before the event loop gets a turn: a storm of thousands must not hold it. */
+const SLICE_MS = 20;
 
 /**
  * Workflow files on disk: one file, or every file in a folder and its sub-folders, read as
@@ -23,6 +27,10 @@ export class FsSource implements WorkflowSource {
   readonly isDir: boolean;
   readonly #root: string;
   readonly #filter: FileFilterOptions;
+  /** Where watchers note the paths they saw change; see {@link track}. */
+  readonly #journals = new Set<ChangeJournal>();
+  /** What the last full listing walked, kept up to date by the listings of changed paths. */
+  #walked: Walk | undefined;
 
   private constructor(location: string, isDir: boolean, filter: FileFilterOptions) {
     this.location = location;
@@ -59,11 +67,85 @@ export class FsSource implements WorkflowSource {
         return [refusedByGo(key, key) ?? { key, size: s.size, mtimeMs: s.mtimeMs }];
       }
       const entries: SourceEntry[] = [];
-      listFolder(this.#root, '', entries, new Map(), this.#folderFilter(entries));
+      const walk: Walk = { entries, filter: this.#folderFilter(entries), seen: new Map(), folders: new Set(), passed: new Set() };
+      listFolder(this.#root, '', walk);
+      this.#walked = { ...walk, entries: [] };
       return entries;
     } catch (cause) {
+      this.#walked = undefined;
       throw new WorkflowPathError(this.location, describe(cause), { cause });
     }
+  }
+
+  /**
+   * Hands a refresh the paths the watchers noted, listed again (each a file, a folder listed
+   * whole, or gone), when every one can be listed as a full listing would list it; else nothing,
+   * and the refresh lists everything. See {@link WorkflowSource.withChanges}.
+   */
+  async withChanges<T>(apply: (changes: ChangedEntries | undefined) => Promise<T>): Promise<T> {
+    const looks = [...this.#journals].map((journal) => ({ journal, ...journal.look() }));
+    const walked = this.#walked;
+    const complete = looks.filter((l) => l.paths !== undefined);
+    let changes: ChangedEntries | undefined;
+    if (this.isDir && walked && complete.length > 0) {
+      changes = await this.#listChanged(new Set(complete.flatMap((l) => l.paths!)), walked, complete.map((l) => l.journal));
+    }
+    const result = await apply(changes);
+    for (const { journal, mark } of looks) journal.done(mark);
+    return result;
+  }
+
+  /**
+   * Has `journal` handed to the refreshes of this source from now on, until the function
+   * returned is called. A journal starts incomplete: the first refresh lists everything.
+   * @internal for the Node watcher
+   */
+  track(journal: ChangeJournal): () => void {
+    this.#journals.add(journal);
+    return () => this.#journals.delete(journal);
+  }
+
+  /** The changed paths listed again, or `undefined` when one of them needs a full listing. */
+  async #listChanged(paths: Set<string>, walked: Walk, journals: readonly ChangeJournal[]): Promise<ChangedEntries | undefined> {
+    if (paths.has('') || paths.has(IGNORE_FILE)) return undefined; // the whole folder, or what the filter is
+    const walk: Walk = { ...walked, entries: [] };
+    // In key order a folder comes before what is below it, which its listing covers.
+    const scopes: string[] = [];
+    const scoped = new Set<string>();
+    for (const key of [...paths].sort()) {
+      if (ancestors(key).some((folder) => scoped.has(folder))) continue;
+      const where = placeOf(walk, key);
+      if (where === 'passed') continue;
+      if (where === 'unknown') return undefined;
+      scopes.push(key);
+      scoped.add(key);
+    }
+    // All forgotten first: a folder renamed is the same folder (device and inode) under a new key.
+    for (const key of scopes) forgetBelow(walk, `${key}/`);
+    const found: Array<{ key: string; path: string; stats: Stats }> = [];
+    let slice = performance.now();
+    const pause = async () => {
+      if (performance.now() - slice <= SLICE_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      slice = performance.now();
+    };
+    for (const key of scopes) {
+      await pause();
+      const path = join(this.#root, key);
+      try {
+        const stats = lstatSync(path, { throwIfNoEntry: false });
+        if (stats) found.push({ key, path, stats }); // else gone, with all below it
+      } catch {
+        return undefined; // its folder unreadable since: a full listing says which
+      }
+    }
+    if (found.some((f) => f.stats.isDirectory())) for (const journal of journals) journal.watchFolders();
+    for (const { key, path, stats } of found) {
+      await pause();
+      if (stats.isDirectory()) folderChild(path, key, walk);
+      else fileChild(path, key, stats.isSymbolicLink(), walk);
+    }
+    return { scopes, entries: walk.entries };
   }
 
   /**
@@ -115,57 +197,110 @@ function stampOf(path: string): Stats | undefined {
   }
 }
 
+/** A listing under way, and what it found of the folders: what a listing of changed paths needs to list them as a full one would. */
+interface Walk {
+  entries: SourceEntry[];
+  /** The files and folders to leave out, by key; the ignore file itself is never listed. */
+  filter: FileFilter;
+  /** The folders read, by `dev:ino`, with the key they were read under. */
+  seen: Map<string, string>;
+  /** Keys of the folders listed (`''`, `sub/`). */
+  folders: Set<string>;
+  /** Keys of the folders not listed (left out, refused, unreadable, read already): nothing below them is. */
+  passed: Set<string>;
+}
+
 /**
- * Lists every file below `folder` into `entries`, synchronously for the reason {@link stampOf}
+ * Lists every file below `folder` into `walk`, synchronously for the reason {@link stampOf}
  * is: listing takes less time than waiting on the thread pool would (bench/RESULTS.md).
  * Links to folders are not followed: Go lists them as files and fails them, which also leaves
  * no loop of links to walk. Each real folder (device and inode) is read once all the same, for
  * bind mounts. A sub-folder that cannot be listed is an entry that fails, the rest is listed.
  * Keys are the names as listed, joined by `/`: a `\` in a name is part of it, as in Go on Linux.
  * @param key the folder's key: `''` for the workflows folder, else `sub/`
- * @param seen the folders read, by `dev:ino`, with the key they were read under
- * @param filter the files and folders to leave out, by key; the ignore file itself is never listed
  * @throws when the workflows folder itself cannot be read
  */
-function listFolder(folder: string, key: string, entries: SourceEntry[], seen: Map<string, string>, filter: FileFilter): void {
+function listFolder(folder: string, key: string, walk: Walk): void {
   let children: Dirent[];
   try {
     const { dev, ino } = statSync(folder);
-    const first = seen.get(`${dev}:${ino}`);
+    const first = walk.seen.get(`${dev}:${ino}`);
     if (first !== undefined) {
-      entries.push({ key, failure: `the same folder as ${first === '' ? 'the workflows folder' : first} (a mount of it?), which is read once` });
+      walk.entries.push({ key, failure: `the same folder as ${first === '' ? 'the workflows folder' : first} (a mount of it?), which is read once` });
+      walk.passed.add(key);
       return;
     }
-    seen.set(`${dev}:${ino}`, key);
+    walk.seen.set(`${dev}:${ino}`, key);
     children = readdirSync(folder, { withFileTypes: true });
   } catch (cause) {
     if (key === '') throw cause;
-    entries.push({ key, failure: `cannot list this folder: ${describe(cause)}` });
+    walk.entries.push({ key, failure: `cannot list this folder: ${describe(cause)}` });
+    walk.passed.add(key);
     return;
   }
+  walk.folders.add(key);
   for (const child of children) {
     const path = join(folder, child.name);
     const childKey = key + child.name;
-    if (child.isDirectory()) {
-      if (filter.skipsFolder(childKey)) continue;
-      const refused = refusedByGo(`${childKey}/`, childKey);
-      if (refused) entries.push(refused);
-      else listFolder(path, `${childKey}/`, entries, seen, filter);
-      continue;
-    }
-    if (childKey === IGNORE_FILE || !filter.reads(childKey)) continue;
-    const refused = refusedByGo(childKey, childKey);
-    if (refused) {
-      entries.push(refused);
-      continue;
-    }
-    const s = stampOf(path);
-    if (child.isSymbolicLink() && s?.isDirectory()) {
-      entries.push({ key: childKey, failure: 'a link to a folder, which the Go cache lists as a file and cannot read ("can not read directory"); link the files inside it instead' });
-    } else {
-      entries.push(s ? { key: childKey, size: s.size, mtimeMs: s.mtimeMs } : { key: childKey });
-    }
+    if (child.isDirectory()) folderChild(path, childKey, walk);
+    else fileChild(path, childKey, child.isSymbolicLink(), walk);
   }
+}
+
+/** A folder found in a listed folder: listed, unless left out or refused. */
+function folderChild(path: string, key: string, walk: Walk): void {
+  if (walk.filter.skipsFolder(key)) {
+    walk.passed.add(`${key}/`);
+    return;
+  }
+  const refused = refusedByGo(`${key}/`, key);
+  if (refused) {
+    walk.entries.push(refused);
+    walk.passed.add(`${key}/`);
+  } else {
+    listFolder(path, `${key}/`, walk);
+  }
+}
+
+/** Anything but a folder found in a listed folder: a file's entry, unless left out. */
+function fileChild(path: string, key: string, isLink: boolean, walk: Walk): void {
+  if (key === IGNORE_FILE || !walk.filter.reads(key)) return;
+  const refused = refusedByGo(key, key);
+  if (refused) {
+    walk.entries.push(refused);
+    return;
+  }
+  const s = stampOf(path);
+  if (isLink && s?.isDirectory()) {
+    walk.entries.push({ key, failure: 'a link to a folder, which the Go cache lists as a file and cannot read ("can not read directory"); link the files inside it instead' });
+  } else {
+    walk.entries.push(s ? { key, size: s.size, mtimeMs: s.mtimeMs } : { key });
+  }
+}
+
+/**
+ * Where a changed path is: in a folder listed (`listed`), below a folder not listed, where no
+ * change matters (`passed`), or somewhere the last listings did not reach (`unknown`).
+ */
+function placeOf(walk: Walk, key: string): 'listed' | 'passed' | 'unknown' {
+  if (ancestors(key).some((folder) => walk.passed.has(`${folder}/`))) return 'passed';
+  return walk.folders.has(key.slice(0, key.lastIndexOf('/') + 1)) ? 'listed' : 'unknown';
+}
+
+/** The keys of the folders a key is below, outermost first: `a/b/c` → `a`, `a/b`. */
+function ancestors(key: string): string[] {
+  const found: string[] = [];
+  for (let at = key.indexOf('/'); at >= 0; at = key.indexOf('/', at + 1)) found.push(key.slice(0, at));
+  return found;
+}
+
+/** Forgets what a listing found of folder `prefix` (`sub/`) and those below it, before it is looked at again. */
+function forgetBelow(walk: Walk, prefix: string): void {
+  if (!walk.folders.has(prefix) && !walk.passed.has(prefix)) return; // not a folder then: nothing below it was found
+  for (const set of [walk.folders, walk.passed]) {
+    for (const key of set) if (key.startsWith(prefix)) set.delete(key);
+  }
+  for (const [id, key] of walk.seen) if (key.startsWith(prefix)) walk.seen.delete(id);
 }
 
 function describe(error: unknown): string {

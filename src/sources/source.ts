@@ -46,6 +46,25 @@ export interface WorkflowSource {
    * reject with {@link FileTooLargeError}; the cache refuses longer content all the same.
    */
   read(key: string, limits?: ReadLimits): Promise<Uint8Array>;
+  /**
+   * Optional, for a source that watches its files: runs `apply` with what may have changed since
+   * the last `apply` that resolved, so that a refresh looks at those paths only; or with
+   * `undefined` when it cannot tell (nothing watched, events that may have been lost), and the
+   * cache lists everything. What is handed over counts as seen only once `apply` resolves: a
+   * refresh that fails hands it over again.
+   */
+  withChanges?<T>(apply: (changes: ChangedEntries | undefined) => Promise<T>): Promise<T>;
+}
+
+/** The part of a source that may have changed, listed again. */
+export interface ChangedEntries {
+  /**
+   * Keys looked at again: each covers a file of that key and everything below a folder of it
+   * (`a/b` covers `a/b` and `a/b/…`). A file known in a scope and not in `entries` is gone.
+   */
+  scopes: string[];
+  /** Every file within the scopes, as {@link WorkflowSource.list} would list it. */
+  entries: SourceEntry[];
 }
 
 /** A workflow file larger than the size limit (the `maxFileSize` option): refused, not read whole. */
