@@ -76,7 +76,7 @@ export class WorkflowCache {
     const engine = await loadEngine(options.sqlJs ?? platform.wasm);
     const { db, storage: kept, rebuilt } = await openDatabase(engine, storage, warn);
     // The refresh builds the indexes after the first bulk load, before it saves.
-    const store = new WorkflowStore(db, retention);
+    const store = new WorkflowStore(db, retention, options.lookupMemory);
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#wasm = options.sqlJs ?? platform.wasm ?? {};
     if (rebuilt) cache.#saves.changed();
@@ -118,7 +118,7 @@ export class WorkflowCache {
     const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const engine = await loadEngine(options.sqlJs ?? platform.wasm);
     const db = await openSavedDatabase(engine, storage);
-    const store = new WorkflowStore(db);
+    const store = new WorkflowStore(db, undefined, options.lookupMemory);
     // In memory only, as the schema's migration is: nothing here is saved.
     try {
       recheckStore(store);
