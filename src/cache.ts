@@ -143,12 +143,13 @@ export class WorkflowCache {
   get(task: Task): Phase {
     return this.#timer.time('get', () => {
       const store = this.#open('get');
+      const { type, file, job } = this.#tasks.read(task, 'get');
+      // One file's answers are held by the store; those over every file are remembered here.
+      if (file !== '*') return { ...((file === '' ? undefined : store.phaseInFile(file, type, job)) ?? emptyPhase()) };
       const key = answerKey(task);
       const known = store.answer(key);
       if (known) return { ...known };
-      const { type, file, job } = this.#tasks.read(task, 'get');
-      const found = file === '' ? undefined : file === '*' ? store.phaseInAnyFile(type, job)?.phase : store.phaseInFile(file, type, job);
-      const phase = found ?? emptyPhase();
+      const phase = store.phaseInAnyFile(type, job)?.phase ?? emptyPhase();
       store.remember(key, phase);
       return { ...phase };
     });

@@ -51,6 +51,8 @@ export function phaseBytes(p: Phase): number {
 /** One file's phases, in file order, found by topic and by the topic they run after. */
 class FilePhases {
   readonly bytes: number;
+  /** Asked about since the eviction sweep last passed it: it is passed over once more. */
+  used = false;
   readonly #phases: readonly IndexedPhase[];
   /** Only for files past {@link SCANNED_UP_TO} phases. */
   readonly #byTopic: Map<string, IndexedPhase[]> | undefined;
@@ -97,21 +99,23 @@ function add(map: Map<string, IndexedPhase[]>, key: string, p: IndexedPhase): vo
 /**
  * The phases of every file asked about, held in plain objects up to a memory budget: a
  * scheduler asks about the same workflows for days, and an object lookup costs a fraction of a
- * query through SQLite in wasm. A file's first lookup reads the whole file in one query; least
- * recently used files go first when the budget is full, and a file too large for the budget is
+ * query through SQLite in wasm. A file's first lookup reads the whole file in one query; when
+ * the budget is full the least recently used files go first (by the second-chance sweep, which
+ * costs a lookup one flag instead of reordering a map), and a file too large for the budget is
  * always asked of SQL. The owner must {@link forget} a file before each write of it, so no
  * answer is from before a change.
  */
 export class ReadCache {
   readonly #load: (key: string) => FileRead;
   readonly #budget: number;
-  /** Least recently used first. */
+  /** In the order they were read, or last passed over by the eviction sweep. */
   readonly #files = new Map<string, FilePhases>();
   /** Loaded files whose phases alone would overflow the budget: always asked of SQL. */
   readonly #tooLarge = new Set<string>();
   #bytes = 0;
-  /** The file asked about last: lookups come in runs on one file, which need no reordering. */
-  #latest: { key: string; phases: FilePhases } | undefined;
+  /** The file asked about last (two fields, not an object made per lookup): lookups come in runs on one file, which need no reordering. */
+  #latestKey: string | undefined;
+  #latest: FilePhases | undefined;
 
   /**
    * @param load reads all phases of the file with this key, in file order
@@ -124,12 +128,12 @@ export class ReadCache {
 
   /** The phases of the file with this key, read now when not held; `undefined` when they do not fit: ask SQL. */
   file(key: string): FilePhases | undefined {
-    if (this.#latest?.key === key) return this.#latest.phases;
+    if (this.#latestKey === key) return this.#latest;
     const held = this.#files.get(key);
     if (held) {
-      this.#files.delete(key);
-      this.#files.set(key, held);
-      this.#latest = { key, phases: held };
+      held.used = true;
+      this.#latestKey = key;
+      this.#latest = held;
       return held;
     }
     if (this.#budget === 0 || key.length > MAX_REMEMBERED_KEY || this.#tooLarge.has(key)) return undefined;
@@ -142,12 +146,20 @@ export class ReadCache {
     }
     const loaded = new FilePhases({ phases: read.phases, bytes });
     this.#files.set(key, loaded);
-    this.#latest = { key, phases: loaded };
+    this.#latestKey = key;
+    this.#latest = loaded;
     this.#bytes += bytes;
-    for (const [oldest, old] of this.#files) {
-      if (this.#bytes <= this.#budget) break;
+    // Second chance: a file asked about since the sweep last passed it goes to the back instead.
+    // Each pass clears a mark, so the sweep ends; the file just read is last and fits alone.
+    while (this.#bytes > this.#budget) {
+      const [oldest, old] = this.#files.entries().next().value!;
       this.#files.delete(oldest);
-      this.#bytes -= old.bytes;
+      if (old.used) {
+        old.used = false;
+        this.#files.set(oldest, old);
+      } else {
+        this.#bytes -= old.bytes;
+      }
     }
     return loaded;
   }
@@ -160,13 +172,13 @@ export class ReadCache {
       this.#bytes -= held.bytes;
     }
     this.#tooLarge.delete(key);
-    if (this.#latest?.key === key) this.#latest = undefined;
+    if (this.#latestKey === key) this.#latestKey = this.#latest = undefined;
   }
 
   clear(): void {
     this.#files.clear();
     this.#tooLarge.clear();
     this.#bytes = 0;
-    this.#latest = undefined;
+    this.#latestKey = this.#latest = undefined;
   }
 }
