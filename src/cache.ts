@@ -145,7 +145,7 @@ export class WorkflowCache {
       const store = this.#open('get');
       const { type, file, job } = this.#tasks.read(task, 'get');
       // One file's answers are held by the store; those over every file are remembered here.
-      if (file !== '*') return { ...((file === '' ? undefined : store.phaseInFile(file, type, job)) ?? emptyPhase()) };
+      if (file !== '*') return (file === '' ? undefined : store.phaseInFile(file, type, job)) ?? emptyPhase();
       const key = answerKey(task);
       const known = store.answer(key);
       if (known) return { ...known };

@@ -1,12 +1,16 @@
 import type { Phase } from './phase.js';
 
-/** A phase of one file with the values lookups match it by. */
-export interface IndexedPhase {
-  phase: Phase;
+/** A phase of one file with the values lookups match it by: one object a phase, the least to hold. */
+export interface IndexedPhase extends Phase {
   topic: string;
   job: string;
   dependsTopic: string;
   dependsJob: string;
+}
+
+/** The phase alone, as a new object: what a caller gets, to change as it likes. */
+function answerOf(p: IndexedPhase): Phase {
+  return { task: p.task, rule: p.rule, dependsOn: p.dependsOn, retry: p.retry, template: p.template };
 }
 
 /** A file's phases as one read gives them: in file order, with about what holding them costs. */
@@ -70,11 +74,11 @@ class FilePhases {
     }
   }
 
-  /** The first phase with this topic (and job, when not `''`); shared: copy it before handing it out. */
+  /** The first phase with this topic (and job, when not `''`), as a new object. */
   first(topic: string, job: string): Phase | undefined {
     const phases = this.#byTopic ? (this.#byTopic.get(topic) ?? []) : this.#phases;
     for (const p of phases) {
-      if (p.topic === topic && (job === '' || p.job === job)) return p.phase;
+      if (p.topic === topic && (job === '' || p.job === job)) return answerOf(p);
     }
     return undefined;
   }
@@ -84,7 +88,7 @@ class FilePhases {
     const phases = this.#byParent ? (this.#byParent.get(topic) ?? []) : this.#phases;
     const found: Phase[] = [];
     for (const p of phases) {
-      if (p.dependsTopic === topic && (p.dependsJob === '' || p.dependsJob === job)) found.push({ ...p.phase });
+      if (p.dependsTopic === topic && (p.dependsJob === '' || p.dependsJob === job)) found.push(answerOf(p));
     }
     return found;
   }

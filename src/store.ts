@@ -31,7 +31,7 @@ export class WorkflowStore {
     this.#reads = new ReadCache((key) => this.#tables.filePhases(key), lookupMemory);
   }
 
-  /** The first phase of file `key` with this topic (and job, when not `''`), in file order; may be shared: copy it before handing it out. */
+  /** The first phase of file `key` with this topic (and job, when not `''`), in file order, as a new object. */
   phaseInFile(key: string, topic: string, job: string): Phase | undefined {
     const held = this.#reads.file(key);
     if (held) return held.first(topic, job);

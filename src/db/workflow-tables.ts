@@ -7,7 +7,7 @@ import type { FileRead, IndexedPhase } from '../read-cache.js';
 import type { DatabaseCounts } from '../stats.js';
 import type { Database, SqlValue } from './engine.js';
 import { HistoryTable } from './history-table.js';
-import { AFTER_PHASE, phaseColumns, toPhase } from './phase-row.js';
+import { AFTER_PHASE, phaseColumns, retryOf, toPhase } from './phase-row.js';
 import { indexes } from './schema.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -333,12 +333,20 @@ function inFileOrder(rows: SqlValue[][], column: number): SqlValue[][] {
 
 /** A phase from a row of {@link lookups}.wholeFile: {@link phaseColumns}, position, then topic, job and the dependency's, `null` when implied. */
 function toIndexedPhase(row: SqlValue[]): IndexedPhase {
-  const phase = toPhase(row);
+  // Field by field, as toPhase() does, not by spreading its phase: V8 then gives the object all
+  // nine fields in place (some 50 bytes), where a spread object took some 300 more in a walk of
+  // 100,000 phases.
+  const task = String(row[0]);
+  const dependsOn = String(row[2] ?? '');
   return {
-    phase,
-    topic: row[6] === null ? phase.task : String(row[6]),
+    task,
+    rule: String(row[1] ?? ''),
+    dependsOn,
+    retry: retryOf(row[3]),
+    template: String(row[4] ?? ''),
+    topic: row[6] === null ? task : String(row[6]),
     job: String(row[7] ?? ''),
-    dependsTopic: row[8] === null ? phase.dependsOn : String(row[8]),
+    dependsTopic: row[8] === null ? dependsOn : String(row[8]),
     dependsJob: String(row[9] ?? ''),
   };
 }
