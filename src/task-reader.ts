@@ -15,6 +15,9 @@ export interface TaskLookup {
  */
 const RECENT_METAS = 256;
 
+/** What makes a meta more than one pair taken as written: another pair, an escape, a space, Go's refused separator. */
+const needsParsing = /[&%+;]/;
+
 /**
  * Reads tasks as lookups take them. Each cache has its own, so what one cache's caller passes
  * is never held by another's.
@@ -29,12 +32,13 @@ export class TaskReader {
    */
   read(task: Task, method: string): TaskLookup {
     if (typeof task !== 'object' || task === null) throw new TypeError(`${method}() needs a task object such as { type, meta }`);
-    const meta = this.#metaValues(String(task.meta ?? ''));
-    return {
-      type: String(task.type ?? ''),
-      file: meta.get('workflow') ?? '',
-      job: String(task.job ?? '') || (meta.get('job') ?? ''),
-    };
+    const type = String(task.type ?? '');
+    const job = String(task.job ?? '');
+    const text = String(task.meta ?? '');
+    // Most metas are one plain pair, `workflow=<file>`, whose value Go's parser returns as it is.
+    if (text.startsWith('workflow=') && !needsParsing.test(text)) return { type, file: text.slice(9), job };
+    const meta = this.#metaValues(text);
+    return { type, file: meta.get('workflow') ?? '', job: job || (meta.get('job') ?? '') };
   }
 
   #metaValues(text: string): ReadonlyMap<string, string> {
