@@ -242,3 +242,17 @@ describe('phases of a file held in memory for lookups', () => {
     await expect(caches.open({ workflows: new MemorySource(), lookupMemory: 1.5 })).rejects.toThrow('"lookupMemory" option must be a whole number of bytes');
   });
 });
+
+describe('a task meta read without parsing', () => {
+  const caches = useCaches();
+
+  it('is only one plain workflow= pair: escapes, spaces, other pairs and semicolons mean what they mean to Go', async () => {
+    const cache = await caches.openMemory({ 'a b.toml': phase('a', 'cron=@hourly'), 'a%20b.toml': phase('a', 'cron=@daily') });
+    expect(cache.get({ type: 'a', meta: 'workflow=a%20b.toml' }).rule).toBe('cron=@hourly');
+    expect(cache.get({ type: 'a', meta: 'workflow=a+b.toml' }).rule).toBe('cron=@hourly');
+    expect(cache.get({ type: 'a', meta: 'workflow=a%2520b.toml' }).rule).toBe('cron=@daily');
+    expect(cache.get({ type: 'a', meta: 'workflow=a b.toml&workflow=a%2520b.toml' }).rule).toBe('cron=@hourly');
+    expect(cache.get({ type: 'a', meta: 'workflow=a b.toml;x' }).task).toBe('');
+    expect(cache.children({ type: 'a', meta: 'workflow=a+b.toml' })).toEqual([]);
+  });
+});
