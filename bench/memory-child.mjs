@@ -11,10 +11,11 @@ const { MemorySource, WorkflowCache } = lib;
 const empty = await WorkflowCache.open({ workflows: new MemorySource() });
 globalThis.gc();
 const runtimeRss = process.memoryUsage().rss;
-const cache = await WorkflowCache.open({ workflows: folder, ...(process.env.LOOKUP_MEMORY && { lookupMemory: Number(process.env.LOOKUP_MEMORY) }) });
+const cache = await WorkflowCache.open({ workflows: folder });
 globalThis.gc();
 const after = process.memoryUsage();
 const peakRss = process.resourceUsage().maxRSS * 1024;
+// One task of each file: its first phase.
 const firsts = cache.query('SELECT file_path AS file, written_task AS task FROM workflow_phases WHERE position = 0');
 for (const { file, task } of firsts) cache.get({ type: lib.topic({ task }), meta: `workflow=${file}` });
 firsts.length = 0;
