@@ -34,6 +34,15 @@ export const DEFAULT_LOOKUP_MEMORY = 96 * 1024 * 1024;
  */
 export const MAX_REMEMBERED_KEY = 4096;
 
+/**
+ * A copy of `s` that keeps nothing else alive: V8 makes a substring a view of the string it was
+ * cut from, so a file name cut from a caller's megabyte meta, kept as a key, would keep the meta.
+ * Joining flattens into a new string of this one's length, which the slice then views.
+ */
+export function ownCopy(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
 /** Files with more phases than this get maps by topic; below, a scan of the file is faster and smaller. */
 const SCANNED_UP_TO = 24;
 
@@ -145,11 +154,11 @@ export class ReadCache {
     const bytes = read.bytes + heldBytes(key);
     if (bytes > this.#budget) {
       // Only loaded files, so a caller's stream of unknown names cannot grow the set.
-      if (read.phases.length > 0) this.#tooLarge.add(key);
+      if (read.phases.length > 0) this.#tooLarge.add(ownCopy(key));
       return undefined;
     }
     const loaded = new FilePhases({ phases: read.phases, bytes });
-    this.#files.set(key, loaded);
+    this.#files.set(ownCopy(key), loaded);
     this.#latestKey = key;
     this.#latest = loaded;
     this.#bytes += bytes;

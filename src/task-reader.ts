@@ -1,6 +1,6 @@
 import type { Task } from './phase.js';
 import { parseQuery } from './query-string.js';
-import { MAX_REMEMBERED_KEY } from './read-cache.js';
+import { MAX_REMEMBERED_KEY, ownCopy } from './read-cache.js';
 
 /** What a lookup needs of a task: its type, the file its meta names, its job. */
 export interface TaskLookup {
@@ -44,11 +44,12 @@ export class TaskReader {
   #metaValues(text: string): ReadonlyMap<string, string> {
     const known = this.#metas.get(text);
     if (known) return known;
-    const values = parseQuery(text).values;
-    if (text.length <= MAX_REMEMBERED_KEY) {
-      if (this.#metas.size >= RECENT_METAS) this.#metas.clear();
-      this.#metas.set(text, values);
-    }
+    if (text.length > MAX_REMEMBERED_KEY) return parseQuery(text).values;
+    // Parsed from the copy, so that neither the key nor the values cut from it keep a longer string.
+    const own = ownCopy(text);
+    const values = parseQuery(own).values;
+    if (this.#metas.size >= RECENT_METAS) this.#metas.clear();
+    this.#metas.set(own, values);
     return values;
   }
 }
