@@ -81,7 +81,7 @@ export class WorkflowCache {
     const engine = await loadEngine(options.sqlJs ?? platform.wasm);
     const { db, storage: kept, rebuilt, alongside: listed } = await openDatabase(engine, storage, warn, () => source.list());
     // The refresh builds the indexes after the first bulk load, before it saves.
-    const store = new WorkflowStore(db, retention);
+    const store = new WorkflowStore(db, retention, options.lookupMemory);
     const cache = new this(store, source, kept, platform.md5) as C['prototype'];
     cache.#wasm = options.sqlJs ?? platform.wasm ?? {};
     cache.#listed = listed;
@@ -125,7 +125,7 @@ export class WorkflowCache {
     const storage = typeof options.storage === 'string' ? await platform.openStorage(options.storage) : options.storage;
     const engine = await loadEngine(options.sqlJs ?? platform.wasm);
     const db = await openSavedDatabase(engine, storage);
-    const store = new WorkflowStore(db);
+    const store = new WorkflowStore(db, undefined, options.lookupMemory);
     // In memory only, as the schema's migration is: nothing here is saved.
     try {
       recheckStore(store);
@@ -150,12 +150,13 @@ export class WorkflowCache {
   get(task: Task): Phase {
     return this.#timer.time('get', () => {
       const store = this.#open('get');
+      const { type, file, job } = this.#tasks.read(task, 'get');
+      // One file's answers are held by the store; those over every file are remembered here.
+      if (file !== '*') return (file === '' ? undefined : store.phaseInFile(file, type, job)) ?? emptyPhase();
       const key = answerKey(task);
       const known = store.answer(key);
       if (known) return { ...known };
-      const { type, file, job } = this.#tasks.read(task, 'get');
-      const found = file === '' ? undefined : file === '*' ? store.phaseInAnyFile(type, job)?.phase : store.phaseInFile(file, type, job);
-      const phase = found ?? emptyPhase();
+      const phase = store.phaseInAnyFile(type, job)?.phase ?? emptyPhase();
       store.remember(key, phase);
       return { ...phase };
     });

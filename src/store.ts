@@ -8,13 +8,13 @@ import type { LoadFailure } from './errors.js';
 import { defaultRetention, readHistory, type HistoryRetention, type WorkflowVersion } from './history.js';
 import type { Phase, PhaseRecord } from './phase.js';
 import type { Problem } from './problem.js';
-import { ReadCache } from './read-cache.js';
+import { DEFAULT_LOOKUP_MEMORY, ReadCache } from './read-cache.js';
 import type { DatabaseCounts } from './stats.js';
 
 /**
- * What the cache keeps: the tables, with the two memories in front of them (answers by a
- * caller's key, and the phases of files asked about again soon), both dropped at every write.
- * Synchronous, like SQLite itself.
+ * What the cache keeps: the tables, with the two memories in front of them: answers by a
+ * caller's key, dropped at every write, and the phases of files asked about, each file dropped
+ * before it is written or removed. Synchronous, like SQLite itself.
  */
 export class WorkflowStore {
   readonly #db: Database;
@@ -23,14 +23,17 @@ export class WorkflowStore {
   readonly #reads: ReadCache;
   #version = 0;
 
-  /** @param retention how much history writes keep */
-  constructor(db: Database, retention: Required<HistoryRetention> = defaultRetention) {
+  /**
+   * @param retention how much history writes keep
+   * @param lookupMemory bytes of phases lookups hold in memory (see `OpenOptions.lookupMemory`)
+   */
+  constructor(db: Database, retention: Required<HistoryRetention> = defaultRetention, lookupMemory = DEFAULT_LOOKUP_MEMORY) {
     this.#db = db;
     this.#tables = new WorkflowTables(db, retention);
-    this.#reads = new ReadCache((key) => this.#tables.indexedPhases(key));
+    this.#reads = new ReadCache((key) => this.#tables.filePhases(key), lookupMemory);
   }
 
-  /** The first phase of file `key` with this topic (and job, when not `''`), in file order; may be shared: copy it before handing it out. */
+  /** The first phase of file `key` with this topic (and job, when not `''`), in file order, as a new object. */
   phaseInFile(key: string, topic: string, job: string): Phase | undefined {
     const held = this.#reads.file(key);
     if (held) return held.first(topic, job);
@@ -114,13 +117,16 @@ export class WorkflowStore {
 
   /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
   writeFile(key: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
-    this.#forget();
+    this.#forget(key);
     this.#tables.writeFile(key, hash, stamp, checkedAtMs, phases);
   }
 
   /** Inserts files the store holds nothing of, with their rows; see `WorkflowTables.insertNewFiles`. */
   insertNewFiles(files: readonly (readonly SqlValue[])[], phaseRows: readonly EncodedRows[], checkedAtMs: number): void {
-    this.#forget();
+    // New files only, of a first load: whatever was held (a file asked about before it existed) goes.
+    this.#version++;
+    this.#answers.clear();
+    this.#reads.clear();
     this.#tables.insertNewFiles(files, phaseRows, checkedAtMs);
   }
 
@@ -163,7 +169,7 @@ export class WorkflowStore {
 
   /** Forgets a file: its phases, its record and any failure (its last version stays in the history). Reports whether it had been loaded. */
   removeFile(key: string): boolean {
-    this.#forget();
+    this.#forget(key);
     return this.#tables.removeFile(key);
   }
 
@@ -188,13 +194,18 @@ export class WorkflowStore {
   }
 
   close(): void {
-    this.#forget();
+    this.#answers.clear();
+    this.#reads.clear();
     this.#tables.close();
   }
 
-  #forget(): void {
+  /**
+   * Before a write of file `key`: its held phases go, and every remembered answer, since any
+   * may have come from it (a `workflow=*` answer from another file may now come from this one).
+   */
+  #forget(key: string): void {
     this.#version++;
     this.#answers.clear();
-    this.#reads.clear();
+    this.#reads.forget(key);
   }
 }

@@ -1,5 +1,6 @@
 import type { Task } from './phase.js';
 import { parseQuery } from './query-string.js';
+import { MAX_REMEMBERED_KEY, ownCopy } from './read-cache.js';
 
 /** What a lookup needs of a task: its type, the file its meta names, its job. */
 export interface TaskLookup {
@@ -9,12 +10,21 @@ export interface TaskLookup {
 }
 
 /**
+ * Metas remembered at most: a scheduler's tasks carry one meta per workflow file, and the
+ * files it is busy with at once are few; past this, start over.
+ */
+const RECENT_METAS = 256;
+
+/** What makes a meta more than one pair taken as written: another pair, an escape, a space, Go's refused separator. */
+const needsParsing = /[&%+;]/;
+
+/**
  * Reads tasks as lookups take them. Each cache has its own, so what one cache's caller passes
  * is never held by another's.
  */
 export class TaskReader {
-  /** The meta parsed last: a scheduler's lookups come in runs with one meta (one workflow file). */
-  #lastMeta: { text: string; values: ReadonlyMap<string, string> } | undefined;
+  /** Metas parsed lately, by their text (none longer than {@link MAX_REMEMBERED_KEY}). */
+  readonly #metas = new Map<string, ReadonlyMap<string, string>>();
 
   /**
    * The task's type, workflow file and job (the task's own, else its meta's).
@@ -22,23 +32,31 @@ export class TaskReader {
    */
   read(task: Task, method: string): TaskLookup {
     if (typeof task !== 'object' || task === null) throw new TypeError(`${method}() needs a task object such as { type, meta }`);
-    const meta = this.#metaValues(String(task.meta ?? ''));
-    return {
-      type: String(task.type ?? ''),
-      file: meta.get('workflow') ?? '',
-      job: String(task.job ?? '') || (meta.get('job') ?? ''),
-    };
+    const type = String(task.type ?? '');
+    const job = String(task.job ?? '');
+    const text = String(task.meta ?? '');
+    // Most metas are one plain pair, `workflow=<file>`, whose value Go's parser returns as it is.
+    if (text.startsWith('workflow=') && !needsParsing.test(text)) return { type, file: text.slice(9), job };
+    const meta = this.#metaValues(text);
+    return { type, file: meta.get('workflow') ?? '', job: job || (meta.get('job') ?? '') };
   }
 
   #metaValues(text: string): ReadonlyMap<string, string> {
-    if (this.#lastMeta?.text !== text) this.#lastMeta = { text, values: parseQuery(text).values };
-    return this.#lastMeta.values;
+    const known = this.#metas.get(text);
+    if (known) return known;
+    if (text.length > MAX_REMEMBERED_KEY) return parseQuery(text).values;
+    // Parsed from the copy, so that neither the key nor the values cut from it keep a longer string.
+    const own = ownCopy(text);
+    const values = parseQuery(own).values;
+    if (this.#metas.size >= RECENT_METAS) this.#metas.clear();
+    this.#metas.set(own, values);
+    return values;
   }
 }
 
 /**
- * The fields of a task as given, so a hot task skips parsing its meta too; lengths keep two
- * tasks from sharing a key. `''` (never remembered) for what is not a task.
+ * The fields of a task as given, for remembering a `workflow=*` answer; lengths keep two tasks
+ * from sharing a key. `''` (never remembered) for what is not a task.
  */
 export function answerKey(task: Task): string {
   if (typeof task !== 'object' || task === null) return '';

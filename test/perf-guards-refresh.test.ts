@@ -16,7 +16,7 @@ const daily = toml({ task: 'extract', rule: 'cron=0 2 * * *' });
 const weekly = toml({ task: 'extract', rule: 'cron=0 2 * * 1' });
 
 async function storeOn(source: MemorySource): Promise<WorkflowStore> {
-  const { db } = await openDatabase(await loadEngine(), undefined, () => {});
+  const { db } = await openDatabase(await loadEngine(), undefined, () => {}, async () => undefined);
   const store = new WorkflowStore(db);
   await refreshStore(store, source, md5);
   return store;

@@ -138,66 +138,121 @@ describe('remembered get() answers', () => {
 describe('phases of a file held in memory for lookups', () => {
   const caches = useCaches();
   const after = (task: string, parent: string) => `[[phase]]\ntask = "${task}"\ndependsOn = "${parent}"\n`;
-  /** Asked twice, a file is read into memory: the lookups after that answer from there. */
-  const childrenOf = (cache: { children(t: object): { task: string }[] }, type: string) => {
-    cache.children(inF1(type));
-    return cache.children(inF1(type)).map((p) => p.task);
-  };
+  const tasksOf = (phases: { task: string }[]) => phases.map((p) => p.task);
 
   it('answer children() with the file as a refresh left it', async () => {
     const source = new MemorySource({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') });
     const cache = await caches.open({ workflows: source });
-    expect(childrenOf(cache, 'a')).toEqual(['b']);
+    expect(tasksOf(cache.children(inF1('a')))).toEqual(['b']);
     source.set('f1.toml', phase('a', 'cron=@hourly') + after('b', 'a') + after('c', 'a'));
     await cache.refresh();
-    expect(cache.children(inF1('a')).map((p) => p.task)).toEqual(['b', 'c']);
+    expect(tasksOf(cache.children(inF1('a')))).toEqual(['b', 'c']);
   });
 
   it('answer get() with the file as a refresh left it', async () => {
     const source = new MemorySource({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') });
     const cache = await caches.open({ workflows: source });
-    childrenOf(cache, 'a');
     expect(cache.get(inF1('b')).dependsOn).toBe('a');
     source.set('f1.toml', phase('a', 'cron=@hourly') + phase('b', 'cron=@daily'));
     await cache.refresh();
     expect(cache.get(inF1('b')).rule).toBe('cron=@daily');
   });
 
+  it('answer a file that was edited while another one was asked about since', async () => {
+    const source = new MemorySource({ 'f1.toml': phase('a', 'cron=@hourly'), 'f2.toml': phase('a', 'cron=@daily') });
+    const cache = await caches.open({ workflows: source });
+    cache.get(inF1('a'));
+    source.set('f1.toml', phase('a', 'cron=@weekly'));
+    await cache.refresh();
+    expect(cache.get({ type: 'a', meta: 'workflow=f2.toml' }).rule).toBe('cron=@daily');
+    expect(cache.get(inF1('a')).rule).toBe('cron=@weekly');
+  });
+
   it('are forgotten when their file is removed', async () => {
     const source = new MemorySource({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') });
     const cache = await caches.open({ workflows: source });
-    childrenOf(cache, 'a');
+    expect(tasksOf(cache.children(inF1('a')))).toEqual(['b']);
     source.delete('f1.toml');
     await cache.refresh();
     expect(cache.children(inF1('a'))).toEqual([]);
+    expect(cache.get(inF1('a')).task).toBe('');
   });
 
-  it('are not changed by a caller changing the children it was given', async () => {
+  it('answer for a file that appears after it was asked about', async () => {
+    const source = new MemorySource({ 'f2.toml': phase('a', 'cron=@daily') });
+    const cache = await caches.open({ workflows: source });
+    expect(cache.get(inF1('a')).task).toBe('');
+    source.set('f1.toml', phase('a', 'cron=@weekly') + after('b', 'a'));
+    await cache.refresh();
+    expect(cache.get(inF1('a')).rule).toBe('cron=@weekly');
+    expect(tasksOf(cache.children(inF1('a')))).toEqual(['b']);
+  });
+
+  it('give way to a new file that now answers a workflow=* lookup first', async () => {
+    const source = new MemorySource({ 'f2.toml': phase('a', 'cron=@daily') });
+    const cache = await caches.open({ workflows: source });
+    expect(cache.get({ type: 'a', meta: 'workflow=f2.toml' }).rule).toBe('cron=@daily');
+    expect(cache.get({ type: 'a', meta: 'workflow=*' }).rule).toBe('cron=@daily');
+    source.set('f1.toml', phase('a', 'cron=@weekly'));
+    await cache.refresh();
+    expect(cache.get({ type: 'a', meta: 'workflow=*' }).rule).toBe('cron=@weekly');
+    expect(cache.get({ type: 'a', meta: 'workflow=f2.toml' }).rule).toBe('cron=@daily');
+  });
+
+  it('are not changed by a caller changing the phases it was given', async () => {
     const cache = await caches.openMemory({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') });
-    childrenOf(cache, 'a');
+    cache.get(inF1('b')).dependsOn = 'changed by the caller';
     cache.children(inF1('a'))[0].task = 'changed by the caller';
-    expect(cache.children(inF1('a'))[0].task).toBe('b');
+    expect(cache.get(inF1('b')).dependsOn).toBe('a');
+    expect(tasksOf(cache.children(inF1('a')))).toEqual(['b']);
   });
 
-  it('answer as the database does when more files are asked about than memory holds', async () => {
-    // 60 files of 100 phases: more than the 4,096 phases held, so files are let go and read again.
+  it('answer as the database does when more files are asked about than lookupMemory holds', async () => {
+    // 60 files of 100 phases against a budget of some ten of them: files are let go and read again.
     const files: Record<string, string> = {};
     for (let f = 0; f < 60; f++) {
-      files[`f${f}.toml`] = phase('p0', 'cron=@hourly') + Array.from({ length: 99 }, (_, i) => after(`p${i + 1}`, `p${i}`)).join('');
+      files[`f${f}.toml`] = phase('p0', `cron=@hourly&job=j${f % 3}`) + Array.from({ length: 99 }, (_, i) => after(`p${i + 1}`, `p${i}`)).join('');
     }
-    const cache = await caches.openMemory(files);
-    const answers = () => {
-      const seen: string[] = [];
-      for (let round = 0; round < 2; round++) {
+    const held = await caches.open({ workflows: new MemorySource(files), lookupMemory: 256 * 1024 });
+    const database = await caches.open({ workflows: new MemorySource(files), lookupMemory: 0 });
+    const answers = (cache: typeof held) => {
+      const seen: unknown[] = [];
+      for (let round = 0; round < 3; round++) {
         for (let f = 0; f < 60; f++) {
-          const meta = `workflow=f${f}.toml`;
-          const p = f % 97;
-          seen.push(`${cache.get({ type: `p${p}`, meta }).dependsOn}>${cache.children({ type: `p${p}`, meta }).map((c) => c.task).join()}`);
+          // Files revisited out of order, so the sweep keeps some and lets others go.
+          const meta = `workflow=f${(f * 7 + round * 13) % 60}.toml`;
+          const p = (f + round) % 100;
+          seen.push(cache.get({ type: `p${p}`, meta }), cache.get({ type: 'p0', job: `j${f % 3}`, meta }), cache.children({ type: `p${p}`, meta }));
         }
       }
       return seen;
     };
-    const expected = Array.from({ length: 2 }, () => Array.from({ length: 60 }, (_, f) => `${f % 97 === 0 ? '' : `p${(f % 97) - 1}`}>p${(f % 97) + 1}`)).flat();
-    expect(answers()).toEqual(expected);
+    expect(answers(held)).toEqual(answers(database));
+    expect(answers(held).filter((a) => !Array.isArray(a) && (a as { task: string }).task !== '').length).toBeGreaterThan(200);
+  });
+
+  it('answer a file too large for lookupMemory from the database', async () => {
+    const cache = await caches.open({ workflows: new MemorySource({ 'f1.toml': phase('a', 'cron=@hourly') + after('b', 'a') }), lookupMemory: 100 });
+    expect(cache.get(inF1('b')).dependsOn).toBe('a');
+    expect(tasksOf(cache.children(inF1('a')))).toEqual(['b']);
+  });
+
+  it('refuse a lookupMemory that is not a whole number of bytes from 0', async () => {
+    await expect(caches.open({ workflows: new MemorySource(), lookupMemory: -1 })).rejects.toThrow(RangeError);
+    await expect(caches.open({ workflows: new MemorySource(), lookupMemory: 1.5 })).rejects.toThrow('"lookupMemory" option must be a whole number of bytes');
+  });
+});
+
+describe('a task meta read without parsing', () => {
+  const caches = useCaches();
+
+  it('is only one plain workflow= pair: escapes, spaces, other pairs and semicolons mean what they mean to Go', async () => {
+    const cache = await caches.openMemory({ 'a b.toml': phase('a', 'cron=@hourly'), 'a%20b.toml': phase('a', 'cron=@daily') });
+    expect(cache.get({ type: 'a', meta: 'workflow=a%20b.toml' }).rule).toBe('cron=@hourly');
+    expect(cache.get({ type: 'a', meta: 'workflow=a+b.toml' }).rule).toBe('cron=@hourly');
+    expect(cache.get({ type: 'a', meta: 'workflow=a%2520b.toml' }).rule).toBe('cron=@daily');
+    expect(cache.get({ type: 'a', meta: 'workflow=a b.toml&workflow=a%2520b.toml' }).rule).toBe('cron=@hourly');
+    expect(cache.get({ type: 'a', meta: 'workflow=a b.toml;x' }).task).toBe('');
+    expect(cache.children({ type: 'a', meta: 'workflow=a+b.toml' })).toEqual([]);
   });
 });

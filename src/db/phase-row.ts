@@ -15,7 +15,12 @@ export function toPhase(row: SqlValue[]): Phase {
     task: String(row[0]),
     rule: String(row[1] ?? ''),
     dependsOn: String(row[2] ?? ''),
-    retry: typeof row[3] === 'string' ? BigInt(row[3]) : Number(row[3] ?? 0),
+    retry: retryOf(row[3]),
     template: String(row[4] ?? ''),
   };
+}
+
+/** A phase's retry from the value {@link phaseColumns} reads it as: text for what is past a safe integer. */
+export function retryOf(value: unknown): number | bigint {
+  return typeof value === 'string' ? BigInt(value) : Number(value ?? 0);
 }

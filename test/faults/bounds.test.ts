@@ -85,7 +85,7 @@ describe('history retention', () => {
 });
 
 /** Runs the hostile scheduler of fixtures/memo-lookups.ts with a heap of `heapMb`. */
-function hostileLookups(heapMb: number, mode: 'meta' | 'file', lookups: number, bytes: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function hostileLookups(heapMb: number, mode: 'meta' | 'file' | 'held', lookups: number, bytes: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -106,6 +106,12 @@ describe('remembered lookups', () => {
   test('lookups of 120 files that do not exist, named with 1.2 MB each, run in a 128 MB heap', async () => {
     // A file asked about twice was held with its name, and one without phases counted nothing.
     const outcome = await hostileLookups(128, 'file', 120, 1_200_000);
+    expect(outcome).toMatchObject({ code: 0, stdout: expect.stringMatching(/^done \d+\n$/) });
+  });
+
+  test('200 files held for lookups, each named in a 1.2 MB meta, run in a 128 MB heap', async () => {
+    // Each held file's name was a slice of its meta, and kept the whole meta alive with it.
+    const outcome = await hostileLookups(128, 'held', 200, 1_200_000);
     expect(outcome).toMatchObject({ code: 0, stdout: expect.stringMatching(/^done \d+\n$/) });
   });
 });
