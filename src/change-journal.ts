@@ -69,3 +69,14 @@ export class ChangeJournal {
     }
   }
 }
+
+/** A source on disk that watchers can tell what they saw change (an `FsSource`, or a wrapper of one that passes this on). */
+export interface TrackedSource {
+  /** Has the source's refreshes look at what `journal` noted; returns what ends that. */
+  track(journal: ChangeJournal): () => void;
+}
+
+/** Whether `source` takes a watcher's changes. */
+export function isTracked(source: object): source is TrackedSource {
+  return typeof (source as Partial<TrackedSource>).track === 'function';
+}

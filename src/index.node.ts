@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { WorkflowCache as CoreCache } from './cache.js';
+import { isTracked } from './change-journal.js';
 import { useTimeZones } from './cron.js';
 import { openSource, openStorage } from './open-location.js';
 import type { Platform } from './platform.js';
@@ -43,7 +44,7 @@ export class WorkflowCache extends CoreCache {
    */
   watch(options: WatchOptions = {}): WorkflowWatcher {
     const source = this.source;
-    if (source instanceof FsSource) return new WorkflowWatcher(this, source.location, source.isDir, options, source);
+    if (isTracked(source)) return new WorkflowWatcher(this, source.location, source.isDir, options, source);
     return new WorkflowWatcher(this, source.location, source.isDir, { ...options, poll: true });
   }
 }

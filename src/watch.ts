@@ -1,5 +1,5 @@
 import { CacheClosedError, describeFailure, RefreshError, type WorkflowLoadError } from './errors.js';
-import { ChangeJournal } from './change-journal.js';
+import { ChangeJournal, type TrackedSource } from './change-journal.js';
 import { eventsSafelyFollowed, FolderWatchers } from './folder-watchers.js';
 import { isObjectUrl } from './s3/s3-url.js';
 import { FsSource } from './sources/node-fs.js';
@@ -66,7 +66,7 @@ export class WorkflowWatcher {
    * @param source the cache's own source, when it is the folder watched: its refreshes then look
    *   only at what the events named
    */
-  constructor(cache: Refreshable, path: string, isDir: boolean, options: WatchOptions, source?: FsSource) {
+  constructor(cache: Refreshable, path: string, isDir: boolean, options: WatchOptions, source?: TrackedSource) {
     this.#cache = cache;
     this.#debounceMs = checkMs(options.debounceMs ?? 100, 'debounceMs');
     this.#pollIntervalMs = checkMs(options.pollIntervalMs ?? 1000, 'pollIntervalMs');

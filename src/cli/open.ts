@@ -23,7 +23,7 @@ export async function openWorkflows(
   db?: string,
   filter: FileFilterOptions = {},
   onWarning?: (warning: WorkflowCacheError) => void,
-): Promise<WorkflowCache> {
+): Promise<NodeCache> {
   if (db !== undefined && !isObjectUrl(db)) await checkFolder(db);
   const source = await openSource(path, filter).catch((error: unknown) => {
     throw error instanceof TypeError ? new UsageError(error.message) : error;

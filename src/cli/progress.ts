@@ -1,3 +1,4 @@
+import { isTracked } from '../change-journal.js';
 import type { ReadLimits, SourceEntry, WorkflowSource } from '../sources/source.js';
 
 /** Where progress goes: stderr, or anything with the same shape. */
@@ -80,5 +81,8 @@ export function withProgress(source: WorkflowSource, progress: Progress): Workfl
       progress.tick();
       return bytes;
     },
+    // A watcher's changes go on reaching the source, so `watch` refreshes only what events named.
+    ...(source.withChanges && { withChanges: source.withChanges.bind(source) }),
+    ...(isTracked(source) && { track: source.track.bind(source) }),
   };
 }

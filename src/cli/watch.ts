@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { WorkflowCache } from '../cache.js';
 import { describeFailure, WorkflowPathError } from '../errors.js';
-import { watchWorkflows, type Reload, type WorkflowWatcher } from '../watch.js';
+import type { Reload, WorkflowWatcher } from '../watch.js';
 import type { Finish } from './finish.js';
 import { fileFilterOf, ignoreOption, includeOption, type FilterFlags } from './file-filter-options.js';
 import { openWorkflows } from './open.js';
@@ -39,7 +39,8 @@ async function watchUntilStopped(path: string, options: { db?: string; poll?: bo
   let watcher: WorkflowWatcher | undefined;
   let fatal: unknown;
   try {
-    watcher = await watchWorkflows(cache, path, { poll: options.poll ?? false, pollIntervalMs: options.interval });
+    // The cache's own watcher: its refreshes look only at the paths the events named.
+    watcher = cache.watch({ poll: options.poll ?? false, pollIntervalMs: options.interval });
     report(cache, watcher, path);
     fatal = await stopped;
   } catch (error) {
