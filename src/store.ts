@@ -194,6 +194,7 @@ export class WorkflowStore {
   }
 
   close(): void {
+    this.#version++;
     this.#answers.clear();
     this.#reads.clear();
     this.#tables.close();
