@@ -53,7 +53,6 @@ export async function loadNewFiles(
   outcome: LoadOutcome,
 ): Promise<void> {
   const parser = threads && threads.count > 0 && entries.length >= POOL_MIN_FILES ? poolParser(threads.start, threads.count, md5) : inlineParser(md5);
-  store.bulkCache(true);
   try {
     const ahead: { done: Promise<Done[]>; bytes: number }[] = [];
     let next = 0;
@@ -74,11 +73,10 @@ export async function loadNewFiles(
       store.transaction(() => write(store, files, outcome));
       await pause();
     }
-    // Built on the bare tables, in the large cache: several times faster than kept up by each insert.
+    // Built on the bare tables: several times faster than kept up by each insert.
     if (store.createIndexes()) outcome.touched = true;
   } finally {
     parser.close();
-    store.bulkCache(false);
   }
 }
 

@@ -130,11 +130,6 @@ export class WorkflowStore {
     this.#tables.insertNewFiles(files, phaseRows, checkedAtMs);
   }
 
-  /** A large page cache for a bulk load, or the default again; see `WorkflowTables.bulkCache`. */
-  bulkCache(on: boolean): void {
-    this.#tables.bulkCache(on);
-  }
-
   /** Every stored phase with what the checks last found, files in key order, phases in file order. */
   storedPhases(): StoredPhase[] {
     return this.#tables.storedPhases();

@@ -238,19 +238,6 @@ export class WorkflowTables {
     for (const rows of phaseRows) insert.runEncoded(rows);
   }
 
-  /**
-   * Gives a bulk load a page cache of 64 MiB and its rollback journal in SQLite's memory, or
-   * takes them back (SQLite's defaults, the cache's memory freed): with the default 2 MiB, the
-   * pages of a load and of its index builds go out to sql.js's in-memory file and back, a quarter
-   * of their time, and the journal is one more such file (the database is in memory anyway, so
-   * no crash is survived by either).
-   */
-  bulkCache(on: boolean): void {
-    this.#db.exec(on
-      ? 'PRAGMA cache_size = -65536; PRAGMA journal_mode = MEMORY'
-      : 'PRAGMA cache_size = -2000; PRAGMA journal_mode = DELETE; PRAGMA shrink_memory');
-  }
-
   /** Records that an unchanged file was looked at, so its stamp can be trusted next time. */
   touchFile(file: string, stamp: FileStamp, checkedAtMs: number): void {
     this.#statements.run('UPDATE workflow_files SET size = ?, mtime_ms = ?, checked_at_ms = ?, version = ? WHERE file_path = ?', [
