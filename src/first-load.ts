@@ -5,6 +5,7 @@ import type { ParseThreads } from './parse-thread.js';
 import type { ParsedFile } from './parsed-file.js';
 import { newFileRow } from './db/new-file-rows.js';
 import { FileTooLargeError, type SourceEntry, type WorkflowSource } from './sources/source.js';
+import type { RefreshOutcome } from './refresh-store.js';
 import type { WorkflowStore } from './store.js';
 
 /** Files parsed and then written together: one request to a worker, one transaction. */
@@ -13,19 +14,16 @@ const CHUNK_FILES = 64;
 /** Chunks read and parsing ahead of the one being written: enough to keep every worker busy. */
 const CHUNKS_AHEAD = 4;
 
-/** Reads of a chunk under way at once, as a refresh's: a remote source overlaps its requests. */
-const READS_AT_ONCE = 16;
+/**
+ * Files read at once, by a first load's chunks and a refresh's batches. A synchronous source (the
+ * Node one) finishes every read it is asked for before any is parsed; this caps what it holds
+ * when sizes listed say little (a small `.gz` file may hold a whole limit), and still lets a
+ * remote source overlap its requests.
+ */
+export const READS_AT_ONCE = 16;
 
 /** Below this many files, starting workers costs more than they save. */
 const POOL_MIN_FILES = 256;
-
-/** What a first load reports, as a refresh does. */
-export interface LoadOutcome {
-  changed: string[];
-  failures: WorkflowLoadError[];
-  wrote: boolean;
-  touched: boolean;
-}
 
 /** A file of a chunk once read and parsed: loaded, or failed (unread, too large, not a workflow). */
 type Done = Loaded | { entry: SourceEntry; failure: WorkflowLoadError };
@@ -50,7 +48,7 @@ export async function loadNewFiles(
   maxFileSize: number,
   threads: ParseThreads | undefined,
   pause: () => Promise<void>,
-  outcome: LoadOutcome,
+  outcome: RefreshOutcome,
 ): Promise<void> {
   const parser = threads && threads.count > 0 && entries.length >= POOL_MIN_FILES ? poolParser(threads.start, threads.count, md5) : inlineParser(md5);
   try {
@@ -136,7 +134,7 @@ async function parseChunk(chunk: readonly Read[], parser: FileParser): Promise<D
 }
 
 /** A file's bytes, or why they cannot be loaded, in the words of a refresh. */
-async function readOne(entry: SourceEntry, source: WorkflowSource, maxFileSize: number): Promise<Uint8Array | WorkflowLoadError> {
+export async function readOne(entry: SourceEntry, source: WorkflowSource, maxFileSize: number): Promise<Uint8Array | WorkflowLoadError> {
   const refuse = (reason: string, cause?: unknown) => new WorkflowLoadError({ file: entry.key, reason }, cause === undefined ? undefined : { cause });
   if (entry.failure !== undefined) return refuse(entry.failure);
   if (entry.size !== undefined && entry.size > maxFileSize) return refuse(new FileTooLargeError(entry.size, maxFileSize).message);
@@ -153,7 +151,7 @@ async function readOne(entry: SourceEntry, source: WorkflowSource, maxFileSize: 
 }
 
 /** Writes a chunk, in key order; the caller holds the transaction. */
-function write(store: WorkflowStore, done: readonly Done[], outcome: LoadOutcome): void {
+function write(store: WorkflowStore, done: readonly Done[], outcome: RefreshOutcome): void {
   const now = Date.now();
   let loads: Loaded[] = [];
   const flush = () => {
@@ -173,7 +171,7 @@ function write(store: WorkflowStore, done: readonly Done[], outcome: LoadOutcome
 }
 
 /** Inserts loaded files together; when that fails, one by one, so that only those that cannot be stored fail. */
-function insert(store: WorkflowStore, loads: readonly Loaded[], now: number, outcome: LoadOutcome): void {
+function insert(store: WorkflowStore, loads: readonly Loaded[], now: number, outcome: RefreshOutcome): void {
   const rows = (d: Loaded) => {
     // Go keeps a declared `checksum` as the hash, so the file is loaded anew at every refresh:
     // no stamp is kept, so that it is read every time.
@@ -199,7 +197,7 @@ function insert(store: WorkflowStore, loads: readonly Loaded[], now: number, out
 }
 
 /** Records a failure: in a first load, no earlier failure of the file can be the same. */
-function fail(store: WorkflowStore, failure: WorkflowLoadError, outcome: LoadOutcome): void {
+function fail(store: WorkflowStore, failure: WorkflowLoadError, outcome: RefreshOutcome): void {
   outcome.failures.push(failure);
   store.recordFailure(failure);
   outcome.wrote = true;

@@ -1,8 +1,8 @@
 import { describeFailure, WorkflowLoadError } from './errors.js';
-import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type ChangedEntries, type SourceEntry, type WorkflowSource } from './sources/source.js';
+import { DEFAULT_MAX_FILE_SIZE, type ChangedEntries, type SourceEntry, type WorkflowSource } from './sources/source.js';
 import type { CheckedPhase } from './check-phases.js';
 import type { FileState } from './db/workflow-tables.js';
-import { loadNewFiles } from './first-load.js';
+import { loadNewFiles, READS_AT_ONCE, readOne } from './first-load.js';
 import { KnownFiles } from './known-files.js';
 import type { ParseThreads } from './parse-thread.js';
 import { checked } from './parsed-file.js';
@@ -16,13 +16,6 @@ import { messageOf } from './message-of.js';
  * limits of file content at most), not by the number of files.
  */
 const BATCH_FILES = 256;
-
-/**
- * Files of a batch read at once. A synchronous source (the Node one) finishes every read it is
- * asked for before any is parsed; this caps what it holds when sizes listed say little (a small
- * `.gz` file may hold a whole limit), and still lets a remote source overlap its requests.
- */
-const READS_AT_ONCE = 16;
 
 /**
  * A file's size and mtime are trusted to mean "unchanged" only when it was last checked this
@@ -196,18 +189,8 @@ async function plan(
 ): Promise<Plan> {
   const state = known.states.get(entry.key);
   const failed = known.failed.has(entry.key);
-  const refuse = (reason: string, cause?: unknown): Plan => ({ kind: 'fail', failure: new WorkflowLoadError({ file: entry.key, reason }, cause === undefined ? undefined : { cause }) });
-  if (entry.failure !== undefined) return refuse(entry.failure);
-  if (entry.size !== undefined && entry.size > maxFileSize) return refuse(new FileTooLargeError(entry.size, maxFileSize).message);
-  let bytes: Uint8Array;
-  try {
-    bytes = await source.read(entry.key, { maxBytes: maxFileSize });
-  } catch (cause) {
-    if (cause instanceof FileTooLargeError) return refuse(cause.message, cause);
-    return refuse(`cannot read: ${messageOf(cause)}`, cause);
-  }
-  // A source that does not stop at the limit: refused all the same, so that every source agrees.
-  if (bytes.length > maxFileSize) return refuse(new FileTooLargeError(bytes.length, maxFileSize).message);
+  const bytes = await readOne(entry, source, maxFileSize);
+  if (bytes instanceof WorkflowLoadError) return { kind: 'fail', failure: bytes };
   // The reads under way were all started in one slice: each waits here, before the parse, while it is spent.
   await slices.pause();
   const hash = md5(bytes);
