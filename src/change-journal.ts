@@ -42,7 +42,8 @@ export class ChangeJournal {
   /** A path (a file key, or a folder's key without its `/`) changed. */
   note(path: string): void {
     this.#seq++;
-    if (this.#lostAt !== undefined) return;
+    // Kept while events are lost too: a note after the mark of the full refresh under way (a
+    // folder made after it listed) is still owed to the refresh after it.
     this.#paths.delete(path); // in note order, so that one noted again is handed over again
     this.#paths.set(path, this.#seq);
     if (this.#paths.size > this.#maxPaths || this.#seq - this.#handedAt > this.#maxEvents) this.lose();
