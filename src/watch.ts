@@ -197,6 +197,9 @@ export class WorkflowWatcher {
         return;
       }
       if (!(error instanceof RefreshError)) {
+        // The folder may have vanished after this run looked at it: listeners told of that
+        // find the watcher already polling for its return, not still waiting on events.
+        if (this.#folders && !this.#stopped) this.#syncFolders();
         const message = messageOf(error);
         if (message !== this.#lastError) this.#emitError(error);
         this.#lastError = message;
