@@ -207,6 +207,12 @@ export class WorkflowWatcher {
       }
       reload = { changed: [...error.changed], failures: error.failures };
     }
+    // A folder back while polling was refreshed by this poll: its watchers go in place before
+    // listeners hear of it, and one more refresh of everything takes in what changed before them.
+    if (this.#folders && this.#mode === 'polling' && !this.#stopped) {
+      this.#syncFolders();
+      if (this.#mode === 'events') this.#onEvent();
+    }
     const recovered = this.#lastError !== undefined;
     this.#lastError = undefined;
     const failures = reload.failures.map(describeFailure).join('\n');

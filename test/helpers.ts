@@ -1,6 +1,6 @@
 // Shared by the core tests: temporary folders, workflow files written into them, caches closed
 // after each test, and where the fixtures live.
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,19 @@ export async function writeFiles(root: string, files: Record<string, string>): P
   for (const [key, text] of Object.entries(files)) {
     await mkdir(dirname(join(root, key)), { recursive: true });
     await writeFile(join(root, key), text);
+  }
+}
+
+/**
+ * {@link writeFiles}, each file put in place whole (written beside `root`, then renamed in): for
+ * tests of a watcher that pin what one reload reports, which a refresh reading a file between
+ * its truncation and its write would rightly report otherwise (its phases gone, then back).
+ */
+export async function placeFiles(root: string, files: Record<string, string>): Promise<void> {
+  for (const [key, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, key)), { recursive: true });
+    await writeFile(`${root}.next`, text);
+    await rename(`${root}.next`, join(root, key));
   }
 }
 
