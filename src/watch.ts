@@ -121,11 +121,12 @@ export class WorkflowWatcher {
   }
 
   /** Watches the folders there are now; polls while the workflows folder is gone, and for good when events are refused. */
-  #syncFolders(): void {
+  #syncFolders(): 'events' | 'polling' {
     const state = this.#folders?.sync();
     if (state === 'unwatchable') this.#folders = undefined;
     this.#mode = state === 'watching' ? 'events' : 'polling';
     if (this.#mode === 'polling') this.#journal.lose();
+    return this.#mode;
   }
 
   /** Before a refresh lists a folder that changed (one of the cache's own, perhaps called by the user): its watchers first. */
@@ -210,8 +211,7 @@ export class WorkflowWatcher {
     // A folder back while polling was refreshed by this poll: its watchers go in place before
     // listeners hear of it, and one more refresh of everything takes in what changed before them.
     if (this.#folders && this.#mode === 'polling' && !this.#stopped) {
-      this.#syncFolders();
-      if (this.#mode === 'events') this.#onEvent();
+      if (this.#syncFolders() === 'events') this.#onEvent();
     }
     const recovered = this.#lastError !== undefined;
     this.#lastError = undefined;
