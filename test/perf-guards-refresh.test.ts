@@ -8,6 +8,7 @@ import { loadEngine } from '../src/db/load-engine.js';
 import { openDatabase } from '../src/open-database.js';
 import { refreshStore } from '../src/refresh-store.js';
 import { MemorySource } from '../src/sources/memory.js';
+import { MemoryStorage } from '../src/storage/memory.js';
 import type { SourceEntry, WorkflowSource } from '../src/sources/source.js';
 import { WorkflowStore } from '../src/store.js';
 import { toml } from './helpers.js';
@@ -121,5 +122,54 @@ describe('the state a refresh keeps of a file it wrote', () => {
     source.set('a.toml', daily, Date.now() - 1_800_000);
     expect((await refreshStore(store, source, md5)).changed).toEqual(['a.toml']);
     expect(store.phaseInFile('a.toml', 'extract', '')?.rule).toBe('cron=0 2 * * *');
+  });
+});
+
+// The history counts each file's versions once, then one more per version it keeps, to run the
+// retention's drop only when there may be too many: each test fails if a count runs low.
+describe("the history's count of a file's versions", () => {
+  const history = (maxVersions: number) => ({ maxVersions, maxAgeDays: Infinity });
+
+  async function storeWith(source: WorkflowSource, maxVersions: number, image?: Uint8Array): Promise<WorkflowStore> {
+    const storage = image && new MemoryStorage(image);
+    const { db } = await openDatabase(await loadEngine(), storage, () => {}, async () => undefined);
+    const store = new WorkflowStore(db, history(maxVersions));
+    await refreshStore(store, source, md5);
+    return store;
+  }
+
+  async function edits(store: WorkflowStore, source: MemorySource, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      source.set('a.toml', `${daily}# edit ${i}\n`);
+      await refreshStore(store, source, md5);
+    }
+  }
+
+  it('keeps no more versions than asked as the edits go on', async () => {
+    const source = new MemorySource({ 'a.toml': daily });
+    const store = await storeWith(source, 3);
+    await edits(store, source, 8);
+    expect(store.history('a.toml')).toHaveLength(4); // three earlier, then the current one
+  });
+
+  it('starts from the versions a saved database holds: one saved with more than now kept is trimmed at the next edit', async () => {
+    const source = new MemorySource({ 'a.toml': daily });
+    const before = await storeWith(source, 10);
+    await edits(before, source, 6);
+    const reopened = await storeWith(source, 2, before.export());
+    await edits(reopened, source, 1);
+    expect(reopened.history('a.toml')).toHaveLength(3);
+  });
+
+  it('counts anew a file removed and loaded again', async () => {
+    const source = new MemorySource({ 'a.toml': daily });
+    const store = await storeWith(source, 2);
+    await edits(store, source, 3);
+    source.delete('a.toml');
+    await refreshStore(store, source, md5);
+    source.set('a.toml', weekly);
+    await refreshStore(store, source, md5);
+    await edits(store, source, 2);
+    expect(store.history('a.toml')).toHaveLength(3);
   });
 });
