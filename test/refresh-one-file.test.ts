@@ -1,8 +1,9 @@
 // A file loaded anew rewrites only the phases that changed: whatever the edit, the tables then
 // hold exactly what a cache that loaded the new file from scratch holds, and an edit that leaves
 // every phase as it was (a comment) rewrites none of them but is still a version of the file.
+import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
-import { MemorySource, type WorkflowCache } from '../src/index.node.js';
+import { MemorySource, MemoryStorage, type WorkflowCache } from '../src/index.node.js';
 import { useCaches } from './helpers.js';
 
 const { open } = useCaches();
@@ -86,5 +87,24 @@ describe('a refresh that loads a file anew', () => {
     const jobs = '[[phase]]\ntask = "extract:eu"\n\n[[phase]]\ntask = "load:eu"\ndependsOn = "extract:eu"\n';
     await edited(jobs, `${jobs}\n# edited\n`);
     await edited(jobs, jobs.replace('dependsOn = "extract:eu"', 'dependsOn = "extract"'));
+  });
+});
+
+describe('a refresh that loads anew a file whose stored rows JSON cannot hold', () => {
+  it('replaces them all, as a fresh load stores the file', async () => {
+    const source = new MemorySource({ 'f.toml': extract + load });
+    const saved = new MemoryStorage();
+    await (await open({ workflows: source, storage: saved })).close();
+    // Changed outside the cache: a BLOB where a line was, which json_array() refuses.
+    const SQL = await initSqlJs();
+    const db = new SQL.Database(await saved.load());
+    db.run("UPDATE workflow_phases SET line = x'00ff' WHERE task = 'load'");
+    const storage = new MemoryStorage(db.export());
+    db.close();
+    const cache = await open({ workflows: source, storage });
+    source.set('f.toml', `${extract + load}# edited\n`);
+    expect(await cache.refresh()).toEqual(['f.toml']);
+    const fresh = await open({ workflows: new MemorySource({ 'f.toml': `${extract + load}# edited\n` }) });
+    expect(phaseRows(cache)).toEqual(phaseRows(fresh));
   });
 });
