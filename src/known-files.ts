@@ -60,16 +60,11 @@ export class KnownFiles {
     return found;
   }
 
-  /** File `key` was written (loaded, touched): its state is read back from the store. */
-  wrote(store: WorkflowStore, key: string): void {
-    const state = store.fileState(key);
-    if (state) {
-      this.states.set(key, state);
-      this.#addFolders(key);
-    } else {
-      this.states.delete(key);
-    }
-    this.#failuresStale = true; // a load clears the file's failure
+  /** File `key` was written (loaded, touched) and is in `state` now; a load clears its failure. */
+  wrote(key: string, state: FileState): void {
+    this.states.set(key, state);
+    this.#addFolders(key);
+    this.failed.delete(key);
   }
 
   /** A failure was recorded. */

@@ -1,7 +1,7 @@
 import { describeFailure, WorkflowLoadError } from './errors.js';
 import { DEFAULT_MAX_FILE_SIZE, type ChangedEntries, type SourceEntry, type WorkflowSource } from './sources/source.js';
 import type { CheckedPhase } from './check-phases.js';
-import type { FileState } from './db/workflow-tables.js';
+import { fileStateOf, type FileState } from './db/workflow-tables.js';
 import { loadNewFiles, READS_AT_ONCE, readOne } from './first-load.js';
 import { KnownFiles } from './known-files.js';
 import type { ParseThreads } from './parse-thread.js';
@@ -246,12 +246,11 @@ function apply(store: WorkflowStore, known: KnownFiles, p: Plan, outcome: Refres
   const now = Date.now();
   if (p.kind === 'touch') {
     store.touchFile(p.entry.key, p.entry, now);
-    known.wrote(store, p.entry.key);
+    known.wrote(p.entry.key, fileStateOf(known.states.get(p.entry.key)!.hash, p.entry, now));
     outcome.touched = true;
   } else if (p.kind === 'load') {
     try {
-      store.savepoint(() => store.writeFile(p.entry.key, p.hash, p.entry, now, p.phases));
-      known.wrote(store, p.entry.key);
+      known.wrote(p.entry.key, store.savepoint(() => store.writeFile(p.entry.key, p.hash, p.entry, now, p.phases)));
       outcome.changed.push(p.entry.key);
     } catch (cause) {
       const reason = `cannot store: ${messageOf(cause)}`;

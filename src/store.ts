@@ -115,10 +115,10 @@ export class WorkflowStore {
     return this.#db.export();
   }
 
-  /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
-  writeFile(key: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
+  /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. Returns the file's state as written. */
+  writeFile(key: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): FileState {
     this.#forget(key);
-    this.#tables.writeFile(key, hash, stamp, checkedAtMs, phases);
+    return this.#tables.writeFile(key, hash, stamp, checkedAtMs, phases);
   }
 
   /** Inserts files the store holds nothing of, with their rows; see `WorkflowTables.insertNewFiles`. */

@@ -26,6 +26,9 @@ const dropOldVersionsSql = `
   DELETE FROM workflow_history WHERE file_path = ?1 AND id <= (
     SELECT id FROM workflow_history WHERE file_path = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)`;
 
+/** How many versions of a file the history holds, through the (file_path, id) index. */
+const countVersionsSql = 'SELECT count(*) FROM workflow_history WHERE file_path = ?';
+
 /**
  * Drops every earlier version replaced before `datetime('now', ?1)` (`?1` such as `-86400 seconds`).
  * Ids grow in the order versions were replaced, so the versions to drop come first in the table
@@ -59,6 +62,14 @@ export class HistoryTable {
   readonly #db: Database;
   readonly #statements: StatementCache;
   readonly #retention: Required<HistoryRetention>;
+  /**
+   * Per loaded file written since open, at least how many versions the table holds of it (or the
+   * number kept, when it holds more), so that the retention's drop (a scan of the file's newest
+   * versions, ~100 µs) runs only when there may be too many: counted once, then one more per
+   * version kept. A version dropped by age or undone by a rollback leaves it high, which costs
+   * one drop that finds nothing.
+   */
+  readonly #versionsAtMost = new Map<string, number>();
 
   constructor(db: Database, statements: StatementCache, retention: Required<HistoryRetention>) {
     this.#db = db;
@@ -71,10 +82,22 @@ export class HistoryTable {
     this.#statements.run(keepVersionSql, [file, newHash]);
     if (this.#db.changes() === 0) return;
     const { maxVersions, maxAgeDays } = this.#retention;
-    if (maxVersions !== Infinity) this.#statements.run(dropOldVersionsSql, [file, maxVersions]);
+    if (maxVersions !== Infinity) this.#dropOldVersions(file, maxVersions, newHash === '');
     // In whole seconds: SQLite reads no exponent in a modifier, and beyond 30,000 years nothing expires.
     const seconds = Math.ceil(maxAgeDays * 86_400);
     if (seconds < 1e12) this.#statements.run(dropExpiredVersionsSql, [`-${seconds} seconds`]);
+  }
+
+  /** Drops the versions of `file` beyond the newest `maxVersions`, when there may be some; `removed`: the file is gone, its count is let go. */
+  #dropOldVersions(file: string, maxVersions: number, removed: boolean): void {
+    const known = this.#versionsAtMost.get(file);
+    let versions = known === undefined ? Number(this.#statements.first(countVersionsSql, [file])![0]) : known + 1;
+    if (versions > maxVersions) {
+      this.#statements.run(dropOldVersionsSql, [file, maxVersions]);
+      versions = maxVersions;
+    }
+    if (removed) this.#versionsAtMost.delete(file);
+    else this.#versionsAtMost.set(file, versions);
   }
 
   /** The versions of `file` kept in the history, oldest first. */

@@ -37,6 +37,16 @@ export function phaseRow(file: string, c: CheckedPhase): SqlValue[] {
   ];
 }
 
+/**
+ * What {@link insertPhase} stores of a {@link phaseRow}, every column but the file's, in table
+ * order: the values bound as NULL filled in as its `coalesce` calls fill them.
+ */
+export function storedForm(row: readonly SqlValue[]): SqlValue[] {
+  const [, task, dependsOn, rule, template, retry, status, written, position, topic, job, dependsTopic, dependsJob, line, problems] = row;
+  const writtenTask = written ?? task;
+  return [task, dependsOn ?? '', rule, template, retry, status ?? '', writtenTask, position, topic ?? writtenTask, job ?? '', dependsTopic ?? dependsOn ?? '', dependsJob ?? '', line, problems];
+}
+
 /** A file's values for {@link insertNewFile}, but for the time it was checked. */
 export function newFileRow(file: string, hash: string, stamp: NewFileStamp): SqlValue[] {
   return [file, hash, isoTime(stamp.mtimeMs), stamp.size ?? null, stamp.mtimeMs ?? null, stamp.version ?? null];

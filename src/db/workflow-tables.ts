@@ -8,7 +8,7 @@ import type { DatabaseCounts } from '../stats.js';
 import type { EncodedRows } from './encoded-rows.js';
 import type { Database, SqlValue } from './engine.js';
 import { HistoryTable } from './history-table.js';
-import { insertNewFile, insertPhase, isoTime, phaseRow, problemsJson } from './new-file-rows.js';
+import { insertNewFile, insertPhase, isoTime, phaseRow, problemsJson, storedForm } from './new-file-rows.js';
 import { AFTER_PHASE, phaseColumns, retryOf, toPhase } from './phase-row.js';
 import { indexes } from './schema.js';
 import { StatementCache } from './statement-cache.js';
@@ -65,6 +65,13 @@ const lookups = {
   phases: `SELECT ${phaseColumns}, file_path, status, problems FROM workflow_phases ORDER BY file_path, position`,
   phasesOfFile: `SELECT ${phaseColumns}, file_path, status, problems FROM workflow_phases WHERE file_path = ? ORDER BY file_path, position`,
 };
+
+/**
+ * A file's phase rows as one JSON value, each as {@link storedForm} orders a row: every column
+ * but the file's, as stored.
+ */
+const storedPhaseRows = `SELECT json_group_array(json_array(task, depends_on, rule, template, retry, status, written_task, position,
+    topic, job, depends_topic, depends_job, line, problems)) FROM workflow_phases WHERE file_path = ?`;
 
 /** A stored phase as the checks see it again, with what they last found. */
 export interface StoredPhase extends Omit<KeptPhase, 'problems'> {
@@ -210,8 +217,13 @@ export class WorkflowTables {
     }));
   }
 
-  /** Replaces a file's phases, keeping its previous version in the history; the caller holds the transaction. */
-  writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): void {
+  /**
+   * Replaces a file's phases, keeping its previous version in the history; the caller holds the
+   * transaction. Only the phases that differ from the stored ones are deleted and inserted: each
+   * costs a row in six b-trees and the pages the commit copies, and an edit that leaves the
+   * phases as they were (a comment, a blank line) then writes none. Returns the file's state as written.
+   */
+  writeFile(file: string, hash: string, stamp: FileStamp, checkedAtMs: number, phases: readonly CheckedPhase[]): FileState {
     this.history.keepVersion(file, hash);
     this.#statements.run(
       `INSERT INTO workflow_files (file_path, file_hash, loaded_at, last_modified, size, mtime_ms, checked_at_ms, version)
@@ -221,9 +233,42 @@ export class WorkflowTables {
          checked_at_ms = excluded.checked_at_ms, version = excluded.version`,
       [file, hash, isoTime(stamp.mtimeMs), stamp.size ?? null, stamp.mtimeMs ?? null, checkedAtMs, stamp.version ?? null],
     );
-    this.#statements.run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
     this.#statements.run('DELETE FROM workflow_load_errors WHERE file_path = ?', [file]);
-    this.#statements.get(insertPhase).runMany(phases.map((c) => phaseRow(file, c)));
+    this.#replacePhases(file, phases.map((c) => phaseRow(file, c)));
+    return fileStateOf(hash, stamp, checkedAtMs);
+  }
+
+  /** Makes the stored phases of `file` these rows (from `phaseRow`), deleting and inserting only those that differ. */
+  #replacePhases(file: string, rows: SqlValue[][]): void {
+    const stored = this.#storedRows(file);
+    const fresh: SqlValue[][] = [];
+    const kept = new Set<string>();
+    for (const row of rows) {
+      if (sameRow(stored?.get(String(row[1])), row)) kept.add(String(row[1]));
+      else fresh.push(row);
+    }
+    if (stored === undefined || kept.size === 0) {
+      if (stored?.size !== 0) this.#statements.run('DELETE FROM workflow_phases WHERE file_path = ?', [file]);
+    } else {
+      if (fresh.length === 0 && kept.size === stored.size) return;
+      for (const task of stored.keys()) if (!kept.has(task)) this.#statements.run('DELETE FROM workflow_phases WHERE file_path = ? AND task = ?', [file, task]);
+    }
+    this.#statements.get(insertPhase).runMany(fresh);
+  }
+
+  /**
+   * The stored phase rows of `file` by task, as {@link storedForm} gives them, read as one JSON
+   * value (cheaper than a row each); `undefined` when they cannot be (a value JSON cannot hold,
+   * written outside the cache): then they are all replaced.
+   */
+  #storedRows(file: string): Map<string, SqlValue[]> | undefined {
+    let text: string;
+    try {
+      text = String(this.#statements.first(storedPhaseRows, [file])![0]);
+    } catch {
+      return undefined;
+    }
+    return new Map((JSON.parse(text) as SqlValue[][]).map((row) => [String(row[0]), row]));
   }
 
   /**
@@ -297,10 +342,11 @@ export class WorkflowTables {
 
   /** Runs `work` in one transaction: all of it lands, or none. */
   transaction<T>(work: () => T): T {
-    this.#db.exec('BEGIN');
+    // Prepared once, as savepoint()'s are: a refresh of one file runs little else.
+    this.#statements.run('BEGIN');
     try {
       const result = work();
-      this.#db.exec('COMMIT');
+      this.#statements.run('COMMIT');
       return result;
     } catch (error) {
       this.#db.exec('ROLLBACK');
@@ -353,6 +399,21 @@ function toIndexedPhase(row: SqlValue[]): IndexedPhase {
     dependsTopic: row[8] === null ? dependsOn : String(row[8]),
     dependsJob: String(row[9] ?? ''),
   };
+}
+
+/**
+ * Whether a stored row (from {@link storedPhaseRows}) holds what inserting `row` would store.
+ * A retry past a safe integer is never taken as equal: JSON reads it back rounded.
+ */
+function sameRow(stored: SqlValue[] | undefined, row: SqlValue[]): boolean {
+  if (stored === undefined || !(typeof row[5] === 'number' && Number.isSafeInteger(row[5]))) return false;
+  const values = storedForm(row);
+  return values.length === stored.length && values.every((value, i) => value === stored[i]);
+}
+
+/** The state a write of these values leaves a file in, as {@link WorkflowTables.fileState} reads it back. */
+export function fileStateOf(hash: string, stamp: FileStamp, checkedAtMs: number): FileState {
+  return { hash, size: stamp.size ?? null, mtimeMs: stamp.mtimeMs ?? null, checkedAtMs, version: stamp.version ?? null };
 }
 
 /** A file state from a row of file_hash, size, mtime_ms, checked_at_ms, version. */
