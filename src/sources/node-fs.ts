@@ -143,7 +143,7 @@ export class FsSource implements WorkflowSource {
     for (const { key, path, stats } of found) {
       await pause();
       if (stats.isDirectory()) folderChild(path, key, walk);
-      else fileChild(path, key, stats.isSymbolicLink(), walk);
+      else fileChild(path, key, stats.isSymbolicLink(), walk, stats);
     }
     return { scopes, entries: walk.entries };
   }
@@ -262,15 +262,18 @@ function folderChild(path: string, key: string, walk: Walk): void {
   }
 }
 
-/** Anything but a folder found in a listed folder: a file's entry, unless left out. */
-function fileChild(path: string, key: string, isLink: boolean, walk: Walk): void {
+/**
+ * Anything but a folder found in a listed folder: a file's entry, unless left out.
+ * @param lstats the path's own stats when already taken: no link, so they are the file's
+ */
+function fileChild(path: string, key: string, isLink: boolean, walk: Walk, lstats?: Stats): void {
   if (key === IGNORE_FILE || !walk.filter.reads(key)) return;
   const refused = refusedByGo(key, key);
   if (refused) {
     walk.entries.push(refused);
     return;
   }
-  const s = stampOf(path);
+  const s = !isLink && lstats ? lstats : stampOf(path);
   if (isLink && s?.isDirectory()) {
     walk.entries.push({ key, failure: 'a link to a folder, which the Go cache lists as a file and cannot read ("can not read directory"); link the files inside it instead' });
   } else {
