@@ -33,11 +33,28 @@ export function startNodeParseThread(file: URL = new URL(workerFile, import.meta
         if (failure) return reject(failure);
         waiting.push({ resolve, reject });
         worker.ref();
-        worker.postMessage(files);
+        const packed = packBytes(files);
+        worker.postMessage(packed.files, [packed.buffer]);
       }),
     terminate: () => {
       fail(new Error('the parse worker was stopped'));
       void worker.terminate();
     },
   };
+}
+
+/**
+ * The files with their bytes copied into one buffer, each file's a view of it: handing over one
+ * buffer costs less than copying each file's bytes in the message, and leaves the caller's own.
+ */
+function packBytes(files: readonly FileBytes[]): { files: FileBytes[]; buffer: ArrayBuffer } {
+  const buffer = new ArrayBuffer(files.reduce((sum, f) => sum + f.bytes.length, 0));
+  let at = 0;
+  const packed = files.map(({ key, bytes }) => {
+    const view = new Uint8Array(buffer, at, bytes.length);
+    view.set(bytes);
+    at += bytes.length;
+    return { key, bytes: view };
+  });
+  return { files: packed, buffer };
 }
