@@ -35,14 +35,20 @@ const wellFormed: (text: string) => boolean =
  */
 export class RowsEncoder {
   readonly width: number;
-  #text = new Uint8Array(1 << 14);
+  #text: Uint8Array;
   #used = 0;
-  #cells = new Float64Array(1 << 10);
+  #cells: Float64Array;
   #at = 0;
   #apart: string[] = [];
 
-  constructor(width: number) {
+  /**
+   * @param rows the rows expected, to size the buffers at first
+   * @param textBytes the UTF-8 bytes expected, likewise
+   */
+  constructor(width: number, rows = 64, textBytes = 1 << 14) {
     this.width = width;
+    this.#text = new Uint8Array(Math.max(textBytes, 16));
+    this.#cells = new Float64Array(Math.max(rows * width * 2, 2));
   }
 
   /** Adds the next value of the current row: text, a number or NULL. */
@@ -93,7 +99,9 @@ export class RowsEncoder {
 
 /** Rows of text, numbers and NULLs, `width` values each, encoded for `Statement.runEncoded`. */
 export function encodeRows(rows: readonly (readonly SqlValue[])[], width: number): EncodedRows {
-  const encoder = new RowsEncoder(width);
+  let room = 0;
+  for (const row of rows) for (const v of row) if (typeof v === 'string') room += v.length * 3;
+  const encoder = new RowsEncoder(width, rows.length, room);
   for (const row of rows) for (let i = 0; i < width; i++) encoder.put(row[i]);
   return encoder.take();
 }
