@@ -6,8 +6,9 @@ export interface FileParser {
   /** What each file taught, in their order; never rejects. */
   parse(files: readonly FileBytes[]): Promise<ParsedFile[]>;
   /**
-   * Parses on this thread, now, the latest request no worker has started on, if there is one:
-   * for a caller that would otherwise wait for the workers. Reports whether it parsed one.
+   * Parses on this thread, now, the latest request no worker has started on, if there is one and
+   * every worker is still parsing: for a caller that would otherwise wait for the workers.
+   * Reports whether it parsed one.
    */
   parseWaitingHere(): boolean;
   /** Stops what the parser started; the process or page keeps nothing of it. */
@@ -84,6 +85,8 @@ export function poolParser(start: StartParseThread, count: number, md5: (bytes: 
       });
     },
     parseWaitingHere() {
+      // A worker done with its requests is only waiting for its answers to be handled: so is the caller.
+      if (threads?.some((w) => !w.thread.busy())) return false;
       const request = waiting.pop();
       if (!request) return false;
       request.resolve(parseHere(request.files, md5));

@@ -15,7 +15,10 @@ const workerFile = './parse-worker.node.js';
 export function startNodeParseThread(file: URL = new URL(workerFile, import.meta.url)): ParseThread {
   const waiting: { resolve: (parsed: ParsedFile[]) => void; reject: (error: Error) => void }[] = [];
   let failure: Error | undefined;
-  const worker = new Worker(file);
+  // The worker counts its answers here as it sends them; the messages come later.
+  const answered = new Int32Array(new SharedArrayBuffer(4));
+  let sent = 0;
+  const worker = new Worker(file, { workerData: { answered } });
   worker.unref();
   const fail = (error: Error) => {
     failure ??= error;
@@ -35,7 +38,9 @@ export function startNodeParseThread(file: URL = new URL(workerFile, import.meta
         worker.ref();
         const packed = packBytes(files);
         worker.postMessage(packed.files, [packed.buffer]);
+        sent++;
       }),
+    busy: () => Atomics.load(answered, 0) < sent,
     terminate: () => {
       fail(new Error('the parse worker was stopped'));
       void worker.terminate();
