@@ -2,7 +2,7 @@ import { dependencyCycles } from './dependency-cycles.js';
 import { parentFinder } from './parents.js';
 import { job, taskKey, topic, type Phase } from './phase.js';
 import { statusOf, type Problem } from './problem.js';
-import { ruleProblems } from './rule-problems.js';
+import { parsedRule, ruleProblems } from './rule-problems.js';
 
 /**
  * The version of the checks below. Raise it whenever a check is added or changes what it
@@ -40,7 +40,8 @@ export function checkPhases(phases: readonly Phase[], lineOf?: (position: number
   const kept = new Map<string, KeptPhase>();
   const duplicateAt = new Map<Problem, number>();
   phases.forEach((phase, position) => {
-    const phaseJob = job(phase);
+    // job(), with the rule parsed once for this and for the rule's checks.
+    const phaseJob = phase.task.includes(':') ? job(phase) : (parsedRule(phase.rule).values.get('job') ?? '');
     const key = taskKey(phase, phaseJob);
     const first = kept.get(key);
     if (first) {
@@ -66,16 +67,25 @@ export function checkPhases(phases: readonly Phase[], lineOf?: (position: number
  */
 export function checkKept(kept: readonly KeptPhase[]): CheckedPhase[] {
   const parents = parentFinder(kept);
-  const cyclic = dependencyCycles(kept, (c) => parents(c.phase.dependsOn));
+  const parentsOf = new Map(kept.map((c) => [c, parents(c.phase.dependsOn)]));
+  const cyclic = dependencyCycles(kept, (c) => parentsOf.get(c)!);
   return kept.map((c) => {
     const cycle = cyclic.get(c);
+    const found = ruleProblems(c.phase, parentsOf.get(c)!);
+    // Most phases are sound: no more arrays are made for them.
+    if (found.length === 0 && c.problems.length === 0 && !cycle) return withProblems(c, found, '');
     const problems = [
-      ...ruleProblems(c.phase, parents(c.phase.dependsOn)).map((p) => at(c.line, p)),
+      ...found.map((p) => at(c.line, p)),
       ...c.problems,
       ...(cycle ? [at(c.line, { code: 'dependency-cycle', severity: 'error', message: `dependency cycle: ${cycle.map((p) => p.key).join(' → ')}` } as const)] : []),
     ];
-    return { ...c, problems, status: statusOf(problems) };
+    return withProblems(c, problems, statusOf(problems));
   });
+}
+
+/** A kept phase checked: the same fields, with all its problems. */
+function withProblems(c: KeptPhase, problems: Problem[], status: string): CheckedPhase {
+  return { phase: c.phase, key: c.key, topic: c.topic, job: c.job, position: c.position, line: c.line, problems, status };
 }
 
 /** The problem noted on a kept phase for a later one with the same key. */

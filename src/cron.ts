@@ -17,10 +17,15 @@ let timeZoneError: TimeZoneCheck = intlTimeZoneError;
 const zoneVerdicts = new Map<string, string | undefined>();
 const MAX_ZONE_VERDICTS = 1000;
 
+/** Verdicts by spec: the phases of a load name the same few schedules. They hang on the zone check. */
+const specVerdicts = new Map<string, string | undefined>();
+const MAX_SPEC_VERDICTS = 1000;
+
 /** Sets how `TZ=` names are checked: the Node entry point reads the machine's zoneinfo, as Go does. */
 export function useTimeZones(check: TimeZoneCheck): void {
   timeZoneError = check;
   zoneVerdicts.clear();
+  specVerdicts.clear();
 }
 
 interface FieldBounds {
@@ -46,6 +51,14 @@ const descriptors = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@da
 
 /** Returns why `spec` is not a valid cron expression, or `undefined` when it is. */
 export function cronError(spec: string): string | undefined {
+  if (specVerdicts.has(spec)) return specVerdicts.get(spec);
+  const verdict = specError(spec);
+  if (specVerdicts.size >= MAX_SPEC_VERDICTS) specVerdicts.clear();
+  specVerdicts.set(spec, verdict);
+  return verdict;
+}
+
+function specError(spec: string): string | undefined {
   if (spec === '') return 'empty spec string';
   let rest = spec;
   if (rest.startsWith('TZ=') || rest.startsWith('CRON_TZ=')) {

@@ -11,8 +11,8 @@ import type { WorkflowStore } from './store.js';
 /** Files parsed and then written together: one request to a worker, one transaction. */
 const CHUNK_FILES = 64;
 
-/** Chunks read and parsing ahead of the one being written: enough to keep every worker busy. */
-const CHUNKS_AHEAD = 4;
+/** Chunks read and parsing ahead of the one being written: enough to keep every worker busy, and some left for this thread. */
+const CHUNKS_AHEAD = 6;
 
 /**
  * Files read at once, by a first load's chunks and a refresh's batches. A synchronous source (the
@@ -66,6 +66,11 @@ export async function loadNewFiles(
         ahead.push({ done: parseChunk(chunk.read, parser), bytes: chunk.bytes });
       }
       const { done, bytes } = ahead.shift()!;
+      let settled = false;
+      void done.then(() => (settled = true));
+      // Rather than wait for the workers, this thread parses a chunk they have not started on.
+      await Promise.resolve();
+      if (!settled) parser.parseWaitingHere();
       const files = await done;
       held -= bytes;
       store.transaction(() => write(store, files, outcome));

@@ -55,6 +55,44 @@ export function asciiString(bytes: Uint8Array, start: number, end: number): stri
   return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
 }
 
+const plainDecoder = new TextDecoder();
+
+/** Short strings are looked up here before one is made: the same keys and values come back in every file. */
+const INTERNED_SLOTS = 1024;
+const INTERNED_LENGTH = 24;
+const internedBytes = new Uint8Array(INTERNED_SLOTS * INTERNED_LENGTH);
+const internedLengths = new Int8Array(INTERNED_SLOTS).fill(-1);
+const internedTexts: string[] = new Array<string>(INTERNED_SLOTS).fill('');
+
+/**
+ * The string of `bytes[start, end)` that are known to be ASCII: a short one is the same string
+ * as the last time these bytes were read when it is still held (comparing bytes costs less than
+ * making a string), a long one is decoded at once.
+ */
+export function asciiText(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start;
+  if (length > INTERNED_LENGTH) return plainDecoder.decode(bytes.subarray(start, end));
+  let hash = length;
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]) | 0;
+  const slot = hash & (INTERNED_SLOTS - 1);
+  const at = slot * INTERNED_LENGTH;
+  if (internedLengths[slot] === length) {
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (internedBytes[at + i] !== bytes[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return internedTexts[slot];
+  }
+  const text = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  for (let i = 0; i < length; i++) internedBytes[at + i] = bytes[start + i];
+  internedLengths[slot] = length;
+  internedTexts[slot] = text;
+  return text;
+}
+
 /** The JS string for a rune of a Go string (one rune of the escape range becomes four escapes). */
 export function runeString(rune: number): string {
   return rune >= ESCAPE_BASE + 0x80 ? goString(encoder.encode(String.fromCodePoint(rune))) : String.fromCodePoint(rune);

@@ -16,6 +16,8 @@ export interface Item {
   type: ItemType;
   start: number;
   end: number;
+  /** A string whose bytes are all printable ASCII, with no escape: its text is its bytes. */
+  plain: boolean;
   message?: string;
 }
 
@@ -31,7 +33,12 @@ export class Lexer {
   /** Where the rune last read by next() starts: errors point at it. */
   lastRead = 0;
   private atEOF = false;
-  private readonly widths = [0, 0, 0];
+  /** The widths of the last three runes read, the latest first: backup() steps back over them. */
+  private width0 = 0;
+  private width1 = 0;
+  private width2 = 0;
+  /** Whether the string being lexed has only had bytes {@link skipPlain} passed over. */
+  private plain = false;
   private state: State = lexTop;
   private readonly queue: Item[] = [];
   private readonly stack: State[] = [];
@@ -42,7 +49,7 @@ export class Lexer {
 
   nextItem(): Item {
     while (this.queue.length === 0) {
-      if (this.state === null) return { type: 'eof', start: this.pos, end: this.pos };
+      if (this.state === null) return { type: 'eof', start: this.pos, end: this.pos, plain: false };
       this.state = this.state(this);
     }
     return this.queue.shift()!;
@@ -58,8 +65,46 @@ export class Lexer {
   }
 
   emit(type: ItemType): void {
-    this.queue.push({ type, start: this.start, end: this.pos });
+    this.queue.push({ type, start: this.start, end: this.pos, plain: false });
     this.start = this.pos;
+  }
+
+  /** Emits a string item, telling whether it was plain (see {@link skipPlain}). */
+  emitString(type: ItemType): void {
+    this.queue.push({ type, start: this.start, end: this.pos, plain: this.plain });
+    this.start = this.pos;
+  }
+
+  /** Starts a string: it is plain until {@link notPlain}. */
+  startString(): void {
+    this.plain = true;
+  }
+
+  /** The string being lexed holds a rune {@link skipPlain} does not pass over. */
+  notPlain(): void {
+    this.plain = false;
+  }
+
+  /**
+   * Passes over the bytes a string's loop would read one by one and go on: printable ASCII but
+   * for `"`, `'` and `\` (and tab), all at once. The runes read are as next() would leave them.
+   */
+  skipPlain(): void {
+    const input = this.input;
+    const from = this.pos;
+    let at = from;
+    while (at < input.length) {
+      const b = input[at];
+      if (b < 0x20 || b >= 0x7f || b === 0x22 || b === 0x27 || b === 0x5c) break;
+      at++;
+    }
+    const read = at - from;
+    if (read === 0) return;
+    this.pos = at;
+    this.lastRead = at - 1;
+    this.width2 = read >= 3 ? 1 : read === 2 ? this.width0 : this.width1;
+    this.width1 = read >= 2 ? 1 : this.width0;
+    this.width0 = 1;
   }
 
   next(): number {
@@ -68,17 +113,17 @@ export class Lexer {
       this.lastRead = this.pos;
       return EOF;
     }
-    this.widths[2] = this.widths[1];
-    this.widths[1] = this.widths[0];
+    this.width2 = this.width1;
+    this.width1 = this.width0;
     const b = this.input[this.pos];
     this.lastRead = this.pos;
     if (b < 0x80) {
-      this.widths[0] = 1;
+      this.width0 = 1;
       this.pos++;
       return b;
     }
     const packed = decodeRune(this.input, this.pos);
-    this.widths[0] = sizeOf(packed);
+    this.width0 = sizeOf(packed);
     this.pos += sizeOf(packed);
     return runeOf(packed);
   }
@@ -92,9 +137,9 @@ export class Lexer {
       this.atEOF = false;
       return;
     }
-    this.pos -= this.widths[0];
-    this.widths[0] = this.widths[1];
-    this.widths[1] = this.widths[2];
+    this.pos -= this.width0;
+    this.width0 = this.width1;
+    this.width1 = this.width2;
   }
 
   accept(valid: number): boolean {
@@ -120,7 +165,7 @@ export class Lexer {
   }
 
   errorf(message: string): null {
-    this.queue.push({ type: 'error', start: this.lastRead, end: this.lastRead, message });
+    this.queue.push({ type: 'error', start: this.lastRead, end: this.lastRead, plain: false, message });
     return null;
   }
 }
@@ -306,6 +351,7 @@ function lexValue(lx: Lexer): State {
         lx.backup();
       }
       lx.ignore();
+      lx.startString();
       return lexString;
     case APOS:
       if (lx.accept(APOS)) {
@@ -316,6 +362,7 @@ function lexValue(lx: Lexer): State {
         lx.backup();
       }
       lx.ignore();
+      lx.startString();
       return lexRawString;
     case c('+'):
     case c('-'):
@@ -417,7 +464,9 @@ function lexInlineTableEnd(lx: Lexer): State {
 
 function lexString(lx: Lexer): State {
   for (;;) {
+    lx.skipPlain();
     const r = lx.next();
+    if (r !== QUOTE) lx.notPlain();
     if (r === EOF) return lx.errorf('unexpected EOF');
     if (isNL(r)) return lx.errorf('strings cannot contain newlines');
     if (r === BACKSLASH) {
@@ -426,7 +475,7 @@ function lexString(lx: Lexer): State {
     }
     if (r === QUOTE) {
       lx.backup();
-      lx.emit('string');
+      lx.emitString('string');
       lx.next();
       lx.ignore();
       return lx.pop();
@@ -459,12 +508,14 @@ function lexMultilineString(lx: Lexer): State {
 
 function lexRawString(lx: Lexer): State {
   for (;;) {
+    lx.skipPlain();
     const r = lx.next();
+    if (r !== APOS) lx.notPlain();
     if (r === EOF) return lx.errorf('unexpected EOF');
     if (isNL(r)) return lx.errorf('strings cannot contain newlines');
     if (r === APOS) {
       lx.backup();
-      lx.emit('rawString');
+      lx.emitString('rawString');
       lx.next();
       lx.ignore();
       return lx.pop();

@@ -5,7 +5,7 @@
  * as a newline, a trailing comma in an inline table, control characters and bytes that are not
  * UTF-8 in comments and strings are all accepted; a NUL byte after a value ends the file.
  */
-import { asciiString, decodeRune, fromCodePoints, goString, isBadByte, plainUtf8, runeOf, runeString, sizeOf } from './go-string.js';
+import { asciiString, asciiText, decodeRune, fromCodePoints, goString, isBadByte, plainUtf8, runeOf, runeString, sizeOf } from './go-string.js';
 import { Lexer, type Item } from './go-toml-lexer.js';
 
 /** A TOML table; keys in the order they first appear. */
@@ -93,7 +93,8 @@ class Parser {
   }
 
   private keyString(item: Item): string {
-    if (item.type === 'text') return this.text(item);
+    // A bare key is ASCII (`A-Za-z0-9_-`).
+    if (item.type === 'text') return asciiText(this.input, item.start, item.end);
     if (item.type === 'string' || item.type === 'multilineString' || item.type === 'rawString' || item.type === 'rawMultilineString') {
       return this.value(item) as string;
     }
@@ -101,6 +102,7 @@ class Parser {
   }
 
   private value(item: Item): Value {
+    if (item.plain) return asciiText(this.input, item.start, item.end);
     const raw = this.input.subarray(item.start, item.end);
     switch (item.type) {
       case 'string':
@@ -128,6 +130,17 @@ class Parser {
   }
 
   private integer(item: Item): bigint {
+    // Most integers are a few digits: read without the checks that only other forms need.
+    if (item.end - item.start <= 15) {
+      let n = 0;
+      let at = item.start;
+      for (; at < item.end; at++) {
+        const digit = this.input[at] - 0x30;
+        if (digit < 0 || digit > 9) break;
+        n = n * 10 + digit;
+      }
+      if (at === item.end) return BigInt(n);
+    }
     const text = this.text(item);
     if (!underscoresOK(text)) throw new GoTomlError(`Invalid integer "${text}": underscores must be surrounded by digits`, item.start);
     // Leading zeros and a `+` are fine for Go's strconv.ParseInt, and so for the decoder.

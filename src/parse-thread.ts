@@ -8,6 +8,11 @@ import type { FileBytes, ParsedFile } from './parsed-file.js';
 export interface ParseThread {
   /** Sends the files (their bytes are copied); resolves with what each taught, rejects when the worker dies first. */
   parse(files: readonly FileBytes[]): Promise<ParsedFile[]>;
+  /**
+   * Whether the worker is still parsing a request it was sent, told at once: its answers may be
+   * in a message the calling thread has not handled yet. A worker that cannot tell is busy.
+   */
+  busy(): boolean;
   /** Stops the worker and frees its memory. */
   terminate(): void;
 }

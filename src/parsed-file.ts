@@ -3,8 +3,9 @@ import { WorkflowLoadError, type LoadFailure } from './errors.js';
 import { messageOf } from './message-of.js';
 import { inlinePhasesLine, phaseLines } from './phase-lines.js';
 import type { Phase } from './phase.js';
-import { encodeRows, type EncodedRows } from './db/encoded-rows.js';
-import { PHASE_WIDTH, phaseRow } from './db/new-file-rows.js';
+import type { SqlValue } from './db/engine.js';
+import { RowsEncoder, type EncodedRows } from './db/encoded-rows.js';
+import { PHASE_WIDTH, putPhaseRow } from './db/new-file-rows.js';
 import { parseWorkflow } from './workflow-file.js';
 
 /**
@@ -30,16 +31,23 @@ export interface FileBytes {
   bytes: Uint8Array;
 }
 
+/** Encodes the rows of every file parsed on this thread, one after the other. */
+const encoder = new RowsEncoder(PHASE_WIDTH);
+const put = (value: SqlValue) => encoder.put(value);
+
 /** Hashes, decodes and checks one file as a load does, without the store: the same on any thread. */
 export function parseFile({ key, bytes }: FileBytes, md5: (bytes: Uint8Array) => string): ParsedFile {
   const hash = md5(bytes);
   try {
     const workflow = parseWorkflow(key, bytes);
-    const rows = encodeRows(checked(workflow.phases, bytes).map((c) => phaseRow(key, c)), PHASE_WIDTH);
+    for (const c of checked(workflow.phases, bytes)) putPhaseRow(key, c, put);
+    const rows = encoder.take();
     // Go keeps a `checksum` the file declares as its hash: it never equals the md5.
     if (workflow.checksum !== undefined) return { kind: 'parsed', key, hash: workflow.checksum, declaresChecksum: true, rows };
     return { kind: 'parsed', key, hash, declaresChecksum: false, rows };
   } catch (cause) {
+    // Nothing of this file goes to the next one.
+    encoder.take();
     // Until its stack is read, V8 keeps the frames' receivers alive with the error (the array of
     // files parsed with this one, and their bytes): read, it lets them go.
     if (cause instanceof Error) void cause.stack;
@@ -64,4 +72,32 @@ export function checked(phases: readonly Phase[], bytes: Uint8Array): CheckedPha
     }
     return lineOf(position);
   });
+}
+
+/**
+ * Moves the rows of the files parsed into one buffer, each file's `text` and `cells` then views
+ * of it, and returns that buffer: a worker hands over one buffer for a request, not two a file.
+ */
+export function packRows(parsed: readonly ParsedFile[]): ArrayBuffer {
+  let cells = 0;
+  let text = 0;
+  for (const p of parsed) {
+    if (p.kind !== 'parsed') continue;
+    cells += p.rows.cells.length;
+    text += p.rows.text.length;
+  }
+  // The cells first: a Float64Array view starts at a multiple of 8.
+  const buffer = new ArrayBuffer(cells * 8 + text);
+  let cellsAt = 0;
+  let textAt = cells * 8;
+  for (const p of parsed) {
+    if (p.kind !== 'parsed') continue;
+    const packed = { ...p.rows, cells: new Float64Array(buffer, cellsAt, p.rows.cells.length), text: new Uint8Array(buffer, textAt, p.rows.text.length) };
+    packed.cells.set(p.rows.cells);
+    packed.text.set(p.rows.text);
+    cellsAt += p.rows.cells.byteLength;
+    textAt += p.rows.text.length;
+    p.rows = packed;
+  }
+  return buffer;
 }

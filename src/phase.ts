@@ -46,13 +46,13 @@ export function emptyPhase(): Phase {
 
 /** The part of the task before `:`. */
 export function topic(p: Pick<Phase, 'task'>): string {
-  return p.task.split(':')[0];
+  const colon = p.task.indexOf(':');
+  return colon === -1 ? p.task : p.task.slice(0, colon);
 }
 
 /** The part of the task after `:`; else the rule's `job=` value; else `''`. */
 export function job(p: Pick<Phase, 'task' | 'rule'>): string {
-  const parts = p.task.split(':');
-  return parts.length > 1 ? parts[1] : queryValue(p.rule, 'job');
+  return p.task.includes(':') ? afterColon(p.task) : queryValue(p.rule, 'job');
 }
 
 /** True for the empty phase (retry is not looked at, as in Go). */
@@ -71,6 +71,13 @@ export function taskKey(p: Pick<Phase, 'task' | 'rule'>, phaseJob: string = job(
 
 /** Splits a `dependsOn` value into the topic and job it names. */
 export function dependency(dependsOn: string): { topic: string; job: string } {
-  const parts = dependsOn.split(':');
-  return { topic: parts[0], job: parts[1] ?? '' };
+  const colon = dependsOn.indexOf(':');
+  return colon === -1 ? { topic: dependsOn, job: '' } : { topic: dependsOn.slice(0, colon), job: afterColon(dependsOn) };
+}
+
+/** What `split(':')[1]` gives, without the array: between the first colon and the next one (or the end). */
+function afterColon(text: string): string {
+  const colon = text.indexOf(':');
+  const next = text.indexOf(':', colon + 1);
+  return text.slice(colon + 1, next === -1 ? undefined : next);
 }

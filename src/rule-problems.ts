@@ -1,7 +1,7 @@
 import { cronError } from './cron.js';
 import type { Phase } from './phase.js';
 import type { Problem } from './problem.js';
-import { parseQuery } from './query-string.js';
+import { parseQuery, type ParsedQuery } from './query-string.js';
 
 /** Above this many retries a phase is flagged. */
 const RECOMMENDED_RETRY_LIMIT = 10;
@@ -13,7 +13,7 @@ const RECOMMENDED_RETRY_LIMIT = 10;
 export function ruleProblems(p: Phase, parents: readonly unknown[]): Problem[] {
   const problems: Problem[] = [];
   const error = (code: Problem['code'], message: string) => problems.push({ code, severity: 'error', message });
-  const rule = parseQuery(p.rule);
+  const rule = parsedRule(p.rule);
   if (rule.error !== undefined) error('invalid-rule-format', `invalid rule format: ${p.rule}`);
   const cron = rule.values.get('cron') ?? '';
   if (p.dependsOn === '') {
@@ -31,4 +31,19 @@ export function ruleProblems(p: Phase, parents: readonly unknown[]): Problem[] {
     problems.push({ code: 'retry-over-limit', severity: 'warning', message: 'warning: retry count exceeds recommended limit' });
   }
   return problems;
+}
+
+/** Rules parsed, by their text: the phases of a load name the same few rules. */
+const rules = new Map<string, ParsedQuery>();
+const MAX_RULES = 1000;
+
+/** `parseQuery(rule)`, parsed once for the checks of every phase that has this rule. */
+export function parsedRule(rule: string): ParsedQuery {
+  let parsed = rules.get(rule);
+  if (parsed === undefined) {
+    parsed = parseQuery(rule);
+    if (rules.size >= MAX_RULES) rules.clear();
+    rules.set(rule, parsed);
+  }
+  return parsed;
 }

@@ -57,3 +57,28 @@ test('requests under way on a worker that dies are all parsed here, in their ord
 test('a bad file parsed here keeps its line and column', () => {
   expect(expected[1]).toMatchObject({ kind: 'failed', failure: { file: 'bad.toml', line: 2, column: expect.any(Number) } });
 });
+
+test('a request waiting behind busy workers is parsed on this thread when asked, the latest first', async () => {
+  const pool = poolParser(worker('never-answers.mjs'), 1, md5);
+  try {
+    // Two requests go to the worker, which keeps them; the next two wait for it.
+    void pool.parse(files);
+    void pool.parse(files);
+    const third = pool.parse(files.slice(0, 1));
+    const fourth = pool.parse(files.slice(1));
+    expect(pool.parseWaitingHere()).toBe(true);
+    expect(await fourth).toEqual(expected.slice(1));
+    expect(pool.parseWaitingHere()).toBe(true);
+    expect(await third).toEqual(expected.slice(0, 1));
+    expect(pool.parseWaitingHere()).toBe(false);
+  } finally {
+    pool.close();
+  }
+});
+
+test('a parser on this thread has nothing waiting to take', async () => {
+  const here = inlineParser(md5);
+  const parsed = here.parse(files);
+  expect(here.parseWaitingHere()).toBe(false);
+  expect(await parsed).toEqual(expected);
+});

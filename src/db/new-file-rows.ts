@@ -29,12 +29,30 @@ export const PHASE_WIDTH = 15;
 
 /** A phase's values for {@link insertPhase}: plain data, so a worker can make them. */
 export function phaseRow(file: string, c: CheckedPhase): SqlValue[] {
+  const row: SqlValue[] = [];
+  putPhaseRow(file, c, (v) => void row.push(v));
+  return row;
+}
+
+/** A phase's values for {@link insertPhase}, put one by one (into a `RowsEncoder`, making no array). */
+export function putPhaseRow(file: string, c: CheckedPhase, put: (value: SqlValue) => void): void {
   const p = c.phase;
   const dep = dependency(p.dependsOn);
-  return [
-    file, c.key, orNull(p.dependsOn, ''), p.rule, p.template, typeof p.retry === 'bigint' ? String(p.retry) : p.retry, orNull(c.status, ''), orNull(p.task, c.key), c.position,
-    orNull(c.topic, p.task), orNull(c.job, ''), orNull(dep.topic, p.dependsOn), orNull(dep.job, ''), c.line ?? null, problemsJson(c.problems),
-  ];
+  put(file);
+  put(c.key);
+  put(orNull(p.dependsOn, ''));
+  put(p.rule);
+  put(p.template);
+  put(typeof p.retry === 'bigint' ? String(p.retry) : p.retry);
+  put(orNull(c.status, ''));
+  put(orNull(p.task, c.key));
+  put(c.position);
+  put(orNull(c.topic, p.task));
+  put(orNull(c.job, ''));
+  put(orNull(dep.topic, p.dependsOn));
+  put(orNull(dep.job, ''));
+  put(c.line ?? null);
+  put(problemsJson(c.problems));
 }
 
 /**
