@@ -17,19 +17,21 @@ export interface IndexedPhase extends Phase {
 export interface FileRead {
   /** The phases' strings one after another: task, rule, dependsOn, template, then topic, job, dependsTopic, dependsJob where they are not those. */
   text: string;
-  /** {@link SLOTS} offsets into `text` per phase, in file order: see {@link pack}. */
+  /**
+   * {@link SLOTS} numbers per phase, in file order: offsets into `text`, and the low 16 bits of
+   * {@link hashOf} its topic and dependsTopic, which a scan compares before strings (see {@link pack}).
+   * One typed array, as each costs some 200 bytes besides its elements.
+   */
   at: Uint16Array | Uint32Array;
   /** Each phase's retry, in file order. */
   retries: (number | bigint)[];
-  /** Each phase's topic and dependsTopic by {@link hashOf}, two a phase in file order: a scan compares numbers before strings. */
-  hashes: Int32Array;
   /** See {@link heldBytes}. */
   bytes: number;
 }
 
 // Where a phase's strings lie, as offsets in its SLOTS: the four answer strings end to end
 // (task from TASK to RULE, rule to DEPENDS_ON, dependsOn to TEMPLATE, template to END), then the
-// four strings lookups match by, each as a start and an end.
+// four strings lookups match by, each as a start and an end; then the hashes of two of them.
 const TASK = 0;
 const RULE = 1;
 const DEPENDS_ON = 2;
@@ -39,7 +41,9 @@ const TOPIC = 5;
 const JOB = 7;
 const DEPENDS_TOPIC = 9;
 const DEPENDS_JOB = 11;
-const SLOTS = 13;
+const TOPIC_HASH = 13;
+const DEPENDS_TOPIC_HASH = 14;
+const SLOTS = 15;
 
 /** Packs a file's phases, in file order, into a {@link FileRead}. */
 export function pack(phases: readonly IndexedPhase[]): FileRead {
@@ -65,22 +69,18 @@ export function pack(phases: readonly IndexedPhase[]): FileRead {
     range(p.job, task, task, '');
     range(p.dependsTopic, dependsOn, template, p.dependsOn);
     range(p.dependsJob, task, task, '');
+    offsets.push(hashOf(p.topic), hashOf(p.dependsTopic));
   }
   const text = pieces.join('');
   const at = length < 0x10000 ? Uint16Array.from(offsets) : Uint32Array.from(offsets);
-  const hashes = new Int32Array(2 * phases.length);
-  phases.forEach((p, k) => {
-    hashes[2 * k] = hashOf(p.topic);
-    hashes[2 * k + 1] = hashOf(p.dependsTopic);
-  });
-  return { text, at, retries: phases.map((p) => p.retry), hashes, bytes: heldBytes(text) + at.byteLength + hashes.byteLength + 8 * phases.length };
+  return { text, at, retries: phases.map((p) => p.retry), bytes: heldBytes(text) + at.byteLength + 8 * phases.length };
 }
 
-/** FNV-1a of a string's UTF-16 code units: cheap, and enough to pass over the phases of other topics. */
+/** The low 16 bits of FNV-1a of a string's UTF-16 code units: cheap, and enough to pass over the phases of other topics. */
 function hashOf(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
+  return h & 0xffff;
 }
 
 /**
@@ -132,7 +132,6 @@ class FilePhases {
   readonly #text: string;
   readonly #at: Uint16Array | Uint32Array;
   readonly #retries: readonly (number | bigint)[];
-  readonly #hashes: Int32Array;
   /** Phases by number, only for files past {@link SCANNED_UP_TO} phases. */
   readonly #byTopic: Map<string, number[]> | undefined;
   readonly #byParent: Map<string, number[]> | undefined;
@@ -142,7 +141,6 @@ class FilePhases {
     this.#text = read.text;
     this.#at = read.at;
     this.#retries = read.retries;
-    this.#hashes = read.hashes;
     if (read.retries.length <= SCANNED_UP_TO) return;
     this.#byTopic = new Map();
     this.#byParent = new Map();
@@ -158,7 +156,7 @@ class FilePhases {
     const hash = hashOf(topic);
     for (let i = 0, n = listed ? listed.length : this.#retries.length; i < n; i++) {
       const k = listed ? listed[i] : i;
-      if (this.#hashes[2 * k] === hash && this.#is(k, TOPIC, topic) && (job === '' || this.#is(k, JOB, job))) return this.#phase(k);
+      if (this.#at[k * SLOTS + TOPIC_HASH] === hash && this.#is(k, TOPIC, topic) && (job === '' || this.#is(k, JOB, job))) return this.#phase(k);
     }
     return undefined;
   }
@@ -170,7 +168,7 @@ class FilePhases {
     const found: Phase[] = [];
     for (let i = 0, n = listed ? listed.length : this.#retries.length; i < n; i++) {
       const k = listed ? listed[i] : i;
-      if (this.#hashes[2 * k + 1] === hash && this.#is(k, DEPENDS_TOPIC, topic) && (this.#is(k, DEPENDS_JOB, '') || this.#is(k, DEPENDS_JOB, job))) found.push(this.#phase(k));
+      if (this.#at[k * SLOTS + DEPENDS_TOPIC_HASH] === hash && this.#is(k, DEPENDS_TOPIC, topic) && (this.#is(k, DEPENDS_JOB, '') || this.#is(k, DEPENDS_JOB, job))) found.push(this.#phase(k));
     }
     return found;
   }
