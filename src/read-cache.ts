@@ -72,7 +72,7 @@ export function pack(phases: readonly IndexedPhase[]): FileRead {
     offsets.push(hashOf(p.topic), hashOf(p.dependsTopic));
   }
   const text = pieces.join('');
-  const at = length < 0x10000 ? Uint16Array.from(offsets) : Uint32Array.from(offsets);
+  const at = length < 0x10000 ? new Uint16Array(offsets) : new Uint32Array(offsets);
   return { text, at, retries: phases.map((p) => p.retry), bytes: heldBytes(text) + at.byteLength + 8 * phases.length };
 }
 
