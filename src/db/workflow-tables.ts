@@ -332,11 +332,8 @@ function inFileOrder(rows: SqlValue[][], column: number): SqlValue[][] {
   return rows.sort((a, b) => Number(a[column]) - Number(b[column]));
 }
 
-/** A phase from a row of {@link lookups}.wholeFile: {@link phaseColumns}, position, then topic, job and the dependency's, `null` when implied. */
+/** A phase from a row of {@link lookups}.wholeFile, for pack() (not held): {@link phaseColumns}, position, then topic, job and the dependency's, `null` when implied. */
 function toIndexedPhase(row: SqlValue[]): IndexedPhase {
-  // Field by field, as toPhase() does, not by spreading its phase: V8 then gives the object all
-  // nine fields in place (some 50 bytes), where a spread object took some 300 more in a walk of
-  // 100,000 phases.
   const task = String(row[0]);
   const dependsOn = String(row[2] ?? '');
   return {
