@@ -8,18 +8,29 @@ import { pathToFileURL } from 'node:url';
 const [library, folder] = process.argv.slice(2);
 const lib = await import(pathToFileURL(library).href);
 const { MemorySource, WorkflowCache } = lib;
+/**
+ * Collects garbage until what is freed is given back: V8 frees the memory of dead ArrayBuffers
+ * (sql.js's file grows by copying into a larger one) on another thread after a collection, so a
+ * reading right after gc() sometimes still counted a 48 MB buffer already dead.
+ */
+async function settle() {
+  globalThis.gc();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  globalThis.gc();
+}
+
 const empty = await WorkflowCache.open({ workflows: new MemorySource() });
-globalThis.gc();
+await settle();
 const runtimeRss = process.memoryUsage().rss;
 const cache = await WorkflowCache.open({ workflows: folder });
-globalThis.gc();
+await settle();
 const after = process.memoryUsage();
 const peakRss = process.resourceUsage().maxRSS * 1024;
 // One task of each file: its first phase.
 const firsts = cache.query('SELECT file_path AS file, written_task AS task FROM workflow_phases WHERE position = 0');
 for (const { file, task } of firsts) cache.get({ type: lib.topic({ task }), meta: `workflow=${file}` });
 firsts.length = 0;
-globalThis.gc();
+await settle();
 const walked = process.memoryUsage();
 const imageBytes = cache.export().length;
 await cache.close();

@@ -3,6 +3,7 @@
 // state (every file asked about before, as a scheduler running for days) and at first touch
 // (every timed lookup asks about a file not asked about since the cache opened).
 import Database from 'better-sqlite3';
+import initSqlJs from 'sql.js';
 import { random } from '../generate.mjs';
 import { compare } from '../harness.mjs';
 
@@ -26,6 +27,20 @@ const nativeSql = {
      WHERE file_path = ? AND depends_topic = ? AND (depends_job = '' OR depends_job = ?) ORDER BY position`,
 };
 
+// What bounds first touch, asked of sql.js (bound and stepped as the store's statements are) and
+// of better-sqlite3, each opened afresh on the image: the cheapest statement that touches one
+// file's rows (the index alone), and the statement the store reads a file's phases with
+// (src/db/workflow-tables.ts, wholeFile), every row and column read.
+const boundSql = {
+  count: 'SELECT count(*) FROM workflow_phases WHERE file_path = ?',
+  wholeFile: `SELECT written_task, rule, depends_on, iif(retry BETWEEN -9007199254740991 AND 9007199254740991, retry, CAST(retry AS TEXT)), template,
+     position, nullif(topic, written_task), nullif(job, ''), nullif(depends_topic, depends_on), nullif(depends_job, '') FROM workflow_phases WHERE file_path = ?`,
+};
+// The pragmas src/db/open-image.ts sets on the cache's database. Native keeps a page cache of
+// 16 MiB where ours is 2 MiB (to hold less memory): the floor gets the larger one.
+const pragmas = ['journal_mode = MEMORY', 'synchronous = OFF', 'temp_store = MEMORY', 'locking_mode = EXCLUSIVE', 'cache_size = -2048'];
+const nativePragmas = [...pragmas.slice(0, -1), 'cache_size = -16384'];
+
 /**
  * @param {import('../../dist/node.js').WorkflowCache} cache a cache holding the workload
  * @param {typeof import('../../dist/node.js')} lib the built library
@@ -35,10 +50,7 @@ const nativeSql = {
  */
 export async function lookupFigures(cache, lib, { lookups, budgets }) {
   const native = new Database(Buffer.from(cache.export()));
-  // The pragmas src/db/open-image.ts sets on the cache's database.
-  for (const pragma of ['journal_mode = MEMORY', 'synchronous = OFF', 'temp_store = MEMORY', 'locking_mode = EXCLUSIVE', 'cache_size = -16384']) {
-    native.pragma(pragma);
-  }
+  for (const pragma of nativePragmas) native.pragma(pragma);
   const getStatement = native.prepare(nativeSql.get);
   const getJobStatement = native.prepare(nativeSql.getJob);
   const childrenStatement = native.prepare(nativeSql.children);
@@ -74,20 +86,21 @@ export async function lookupFigures(cache, lib, { lookups, budgets }) {
   // files in shuffled order, so that every timed lookup is the file's first; the files run out
   // before tinybench would repeat one, hence a fixed count of iterations.
   const image = cache.export();
-  const firstTouch = async ({ figure, lookupsOf, native, ours }) => {
+  const openCache = () => lib.WorkflowCache.openSaved({ storage: new lib.MemoryStorage(image) });
+  const firstTouch = async ({ figure, lookupsOf, native, ours, baselineName = 'same indexed query, better-sqlite3', target, open = openCache }) => {
     const once = perFileOnce(lookupsOf);
     // One iteration more: tinybench calls each function once beforehand unless told it is not async.
     const per = Math.floor(once.length / (FIRST_TOUCH_ITERATIONS + FIRST_TOUCH_WARMUP + 1));
-    const fresh = await lib.WorkflowCache.openSaved({ storage: new lib.MemoryStorage(image) });
+    const fresh = await open();
     let x = 0;
     let y = 0;
     try {
       const row = await compare({
-        figure: `${figure}, first touch of each file (${(per * (FIRST_TOUCH_ITERATIONS + FIRST_TOUCH_WARMUP)).toLocaleString('en')} files)`,
-        baselineName: 'same indexed query, better-sqlite3',
+        figure: `${figure} (${(per * (FIRST_TOUCH_ITERATIONS + FIRST_TOUCH_WARMUP)).toLocaleString('en')} files)`,
+        baselineName,
         budget: { time: 0, iterations: FIRST_TOUCH_ITERATIONS, warmupTime: 0, warmupIterations: FIRST_TOUCH_WARMUP },
         per,
-        target: 2.0,
+        target,
         baseline: {
           async: false,
           fn: () => {
@@ -105,6 +118,35 @@ export async function lookupFigures(cache, lib, { lookups, budgets }) {
       return row;
     } finally {
       await fresh.close();
+    }
+  };
+  /** A first-touch bound: `sql` with one file's key, in sql.js and in better-sqlite3, each on a fresh copy of the image. */
+  const firstTouchBound = async (figure, sql) => {
+    const SQL = await initSqlJs();
+    const theirs = new Database(Buffer.from(image));
+    for (const pragma of nativePragmas) theirs.pragma(pragma);
+    const nativeStatement = theirs.prepare(sql).raw();
+    try {
+      return await firstTouch({
+        figure: `what bounds first touch: ${figure}, sql.js, each file once`,
+        baselineName: 'the same statement, better-sqlite3',
+        lookupsOf: gets,
+        target: undefined,
+        open: () => {
+          const db = new SQL.Database(image);
+          db.exec(pragmas.map((p) => `PRAGMA ${p};`).join(''));
+          return Object.assign(db.prepare(sql), { close: () => db.close() });
+        },
+        native: (g) => nativeStatement.all(g.file),
+        // As the store's Statement.all() runs it.
+        ours: (statement, g) => {
+          statement.bind([g.file]);
+          while (statement.step()) statement.get();
+          statement.reset();
+        },
+      });
+    } finally {
+      theirs.close();
     }
   };
   const nativeChildren = (c) => childrenStatement.all(c.file, c.topic, c.job);
@@ -134,7 +176,9 @@ export async function lookupFigures(cache, lib, { lookups, budgets }) {
       },
     }),
   );
-  rows.push(await firstTouch({ figure: 'get(), distinct tasks', lookupsOf: gets, native: nativeGet, ours: (c, g) => c.get(g.task) }));
+  rows.push(await firstTouch({ figure: 'get(), distinct tasks, first touch of each file', target: 2.0, lookupsOf: gets, native: nativeGet, ours: (c, g) => c.get(g.task) }));
+  rows.push(await firstTouchBound("SELECT count(*) of one file's rows", boundSql.count));
+  rows.push(await firstTouchBound("one file's phases read by the store's statement, every row and column", boundSql.wholeFile));
   a = b = 0;
   rows.push(
     await compare({
@@ -156,7 +200,7 @@ export async function lookupFigures(cache, lib, { lookups, budgets }) {
     }),
   );
 
-  rows.push(await firstTouch({ figure: 'children(), distinct tasks', lookupsOf: childLookups, native: nativeChildren, ours: (c, l) => c.children(l.task) }));
+  rows.push(await firstTouch({ figure: 'children(), distinct tasks, first touch of each file', target: 2.0, lookupsOf: childLookups, native: nativeChildren, ours: (c, l) => c.children(l.task) }));
 
   a = b = 0;
   rows.push(

@@ -109,16 +109,17 @@ function expectedSchema(engine: Engine, version: number): ExpectedSchema {
 function create(engine: Engine, image: Uint8Array | undefined): Database {
   const db = engine.open(image);
   // Everything lives in memory: a journal on the engine's in-memory file system buys nothing, and
-  // EXCLUSIVE keeps the page cache across statements. The cache stays small (16 MB): a page it
-  // misses is a memcpy away in that file system, and wasm memory, once grown, is never given
-  // back (a larger cache held more memory after a large load for no faster lookups:
-  // bench/RESULTS.md, "Memory").
+  // EXCLUSIVE keeps the page cache across statements. The cache stays small (2 MiB): every page
+  // in it is a second copy of one in that file system, a miss is a memcpy away, and wasm memory,
+  // once grown, is never given back. 16 MiB held 20 MB more after a load and a lookup in every
+  // file, for no faster load, first lookups or refresh (bench/RESULTS.md, "Lookup memory and
+  // first touch").
   db.exec(`
     PRAGMA journal_mode = MEMORY;
     PRAGMA synchronous = OFF;
     PRAGMA temp_store = MEMORY;
     PRAGMA locking_mode = EXCLUSIVE;
-    PRAGMA cache_size = -16384;
+    PRAGMA cache_size = -2048;
   `);
   return db;
 }
