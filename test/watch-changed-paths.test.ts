@@ -2,11 +2,11 @@
 // every change: each test makes one kind of change, then compares what refresh() reports and what
 // the cache holds with what is on disk. The watcher's own refreshes wait a minute, so that every
 // refresh here is the test's.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Reload, WorkflowCache, WorkflowWatcher } from '../src/index.node.js';
+import { WorkflowPathError, type Reload, type WorkflowCache, type WorkflowWatcher } from '../src/index.node.js';
 import { toml, useCaches, useTempDirs, writeFiles } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -176,6 +176,15 @@ describe('a watched refresh that cannot trust its events looks at everything', (
     await rename(`${dir}.away`, dir);
     await sleep(150);
     expect(await cache.refresh()).toContain('a.toml');
+  });
+
+  test('a file deleted, then the workflows folder gone before its own event is in: a failure of the folder, no file removed', async () => {
+    const { dir, cache } = await watchedFolder();
+    await rm(join(dir, 'b.toml'));
+    await sleep(100); // the file's event in
+    renameSync(dir, `${dir}.away`); // and the refresh asked in the same turn, before the folder's event
+    await expect(cache.refresh()).rejects.toBeInstanceOf(WorkflowPathError);
+    expect(cache.files().map((f) => f.file)).toEqual(['a.toml', 'b.toml', 'team/c.toml', 'team/deep/d.toml']);
   });
 
   test('a watcher that polls hands over nothing: every refresh looks at everything', async () => {

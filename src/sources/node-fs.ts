@@ -139,6 +139,9 @@ export class FsSource implements WorkflowSource {
         return undefined; // its folder unreadable since: a full listing says which
       }
     }
+    // Gone with the workflows folder itself (its own event may come later): a failure of the whole
+    // folder, which a full listing gives, not files removed.
+    if (found.length < scopes.length && !stampOf(this.#root)?.isDirectory()) return undefined;
     if (found.some((f) => f.stats.isDirectory())) for (const journal of journals) journal.watchFolders();
     for (const { key, path, stats } of found) {
       await pause();
