@@ -70,7 +70,11 @@ describe('cache.watch()', () => {
     const { dir, cache, watcher } = await watched({ poll: true, pollIntervalMs: 30 });
     expect(watcher.mode).toBe('polling');
     const reload = nextReload(watcher);
-    await writeFile(join(dir, 'daily.toml'), toml({ task: 'extract', rule: 'cron=0 4 * * *' }));
+    // Written beside the folder and moved in whole, as editors save: a poll between writeFile's
+    // truncate and its write would rightly read a half-written file; this test is about the
+    // change being seen at all.
+    await writeFile(join(dir, '..', 'daily.toml.new'), toml({ task: 'extract', rule: 'cron=0 4 * * *' }));
+    await rename(join(dir, '..', 'daily.toml.new'), join(dir, 'daily.toml'));
     expect((await reload).changed).toEqual(['daily.toml']);
     expect(cache.search('extract').phase.rule).toBe('cron=0 4 * * *');
   });
