@@ -100,7 +100,8 @@ export default defineConfig({
           include: ['test/faults/**/*.test.ts'],
           globalSetup: ['test/faults/setup/build-saver.ts'],
           execArgv: ['--expose-gc'],
-          testTimeout: 120_000,
+          // A hang detector: the 50 killed saves take minutes when files share a loaded machine.
+          testTimeout: 300_000,
         },
       },
       {
