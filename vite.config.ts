@@ -2,6 +2,7 @@
 import { playwright } from '@vitest/browser-playwright';
 import { readFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { defineConfig, type Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 import { chromiumLaunchOptions } from './test/setup/chromium.ts';
@@ -72,6 +73,14 @@ export default defineConfig({
     rolldownOptions: { external, output: { chunkFileNames: 'shared-[hash].js' } },
   },
   test: {
+    // A file per core: vitest's default (cores - 1) runs one file at a time on a 2-core CI
+    // machine, where a file alone keeps less than one core busy (it waits on Chromium, child
+    // processes and servers).
+    maxWorkers: availableParallelism(),
+    // Files share the cores now, so a test may take twice its time alone: these catch hangs,
+    // they check no speed (the benchmarks do).
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     projects: [
       {
         extends: true,
@@ -91,7 +100,8 @@ export default defineConfig({
           include: ['test/faults/**/*.test.ts'],
           globalSetup: ['test/faults/setup/build-saver.ts'],
           execArgv: ['--expose-gc'],
-          testTimeout: 120_000,
+          // A hang detector: the 50 killed saves take minutes when files share a loaded machine.
+          testTimeout: 300_000,
         },
       },
       {
@@ -102,7 +112,7 @@ export default defineConfig({
           environment: 'node',
           // test/cli runs the built `workflow-cache` bin as a child process; the replicas are processes too.
           include: ['test/package/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/s3/replicas.test.ts'],
-          globalSetup: ['test/setup/build-library.ts'],
+          globalSetup: ['test/setup/build-library.ts', 'test/package/pack-once.ts'],
           testTimeout: 60_000,
         },
       },

@@ -5,31 +5,27 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import type { Tarball } from './pack-once.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** What `npm pack` made of the built repository, unpacked where an install would put it. */
-export interface Packed {
-  /** The tarball, as a user would `npm i ./workflow-cache-x.y.z.tgz` it. */
-  tarball: string;
-  /** Every path in the tarball, as `npm pack` lists them. */
-  files: string[];
+export interface Packed extends Tarball {
   /** A `node_modules` holding the unpacked package and its runtime dependencies. */
   nodeModules: string;
+  /** Removes this unpacked install; the tarball is shared by the run and left alone. */
   remove(): void;
 }
 
 /**
- * Packs the built repository and unpacks the tarball as npm installs it. The runtime dependencies
+ * Unpacks the tarball pack-once.ts made of the built repository for this run as npm installs it. The runtime dependencies
  * are linked from the repository's own install (the versions its lock file pins): a test run
  * needs no registry, and the package's files are still only those the tarball carries.
  */
 export function packAndInstall(): Packed {
+  const { tarball, files } = inject('packedTarball');
   const dir = mkdtempSync(join(tmpdir(), 'workflow-cache-packed-'));
-  const [report] = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
-  ) as [{ filename: string; files: Array<{ path: string }> }];
-  const tarball = join(dir, report.filename);
   const nodeModules = join(dir, 'node_modules');
   const unpacked = join(nodeModules, 'workflow-cache');
   mkdirSync(unpacked, { recursive: true });
@@ -39,7 +35,7 @@ export function packAndInstall(): Packed {
     mkdirSync(join(nodeModules, name, '..'), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules', name), join(nodeModules, name), 'dir');
   }
-  return { tarball, files: report.files.map((f) => f.path).sort(), nodeModules, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { tarball, files, nodeModules, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface Consumer {
