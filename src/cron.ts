@@ -15,11 +15,21 @@ export type TimeZoneCheck = (name: string) => string | undefined;
 let timeZoneError: TimeZoneCheck = intlTimeZoneError;
 /** Verdicts of the zone check by name: a file of many phases names the same few zones. */
 const zoneVerdicts = new Map<string, string | undefined>();
-const MAX_ZONE_VERDICTS = 1000;
 
 /** Verdicts by spec: the phases of a load name the same few schedules. They hang on the zone check. */
 const specVerdicts = new Map<string, string | undefined>();
-const MAX_SPEC_VERDICTS = 1000;
+
+/** Verdicts kept at most per map: past it the map starts again, so odd names cannot grow it. */
+const MAX_VERDICTS = 1000;
+
+/** The verdict on `key`, worked out once while `verdicts` holds it. */
+function remembered(verdicts: Map<string, string | undefined>, key: string, judge: (key: string) => string | undefined): string | undefined {
+  if (verdicts.has(key)) return verdicts.get(key);
+  const verdict = judge(key);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(key, verdict);
+  return verdict;
+}
 
 /** Sets how `TZ=` names are checked: the Node entry point reads the machine's zoneinfo, as Go does. */
 export function useTimeZones(check: TimeZoneCheck): void {
@@ -51,11 +61,7 @@ const descriptors = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@da
 
 /** Returns why `spec` is not a valid cron expression, or `undefined` when it is. */
 export function cronError(spec: string): string | undefined {
-  if (specVerdicts.has(spec)) return specVerdicts.get(spec);
-  const verdict = specError(spec);
-  if (specVerdicts.size >= MAX_SPEC_VERDICTS) specVerdicts.clear();
-  specVerdicts.set(spec, verdict);
-  return verdict;
+  return remembered(specVerdicts, spec, specError);
 }
 
 function specError(spec: string): string | undefined {
@@ -88,11 +94,7 @@ function specError(spec: string): string | undefined {
 function loadLocationError(name: string): string | undefined {
   if (name === '' || name === 'UTC' || name === 'Local') return undefined;
   if (name.includes('..') || name[0] === '/' || name[0] === '\\') return 'time: invalid location name';
-  if (zoneVerdicts.has(name)) return zoneVerdicts.get(name);
-  const verdict = timeZoneError(name);
-  if (zoneVerdicts.size >= MAX_ZONE_VERDICTS) zoneVerdicts.clear();
-  zoneVerdicts.set(name, verdict);
-  return verdict;
+  return remembered(zoneVerdicts, name, timeZoneError);
 }
 
 function descriptorError(spec: string): string | undefined {
