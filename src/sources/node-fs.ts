@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import type { ChangeJournal } from '../change-journal.js';
 import { WorkflowCacheError, WorkflowPathError } from '../errors.js';
 import { FileFilter, IGNORE_FILE, ignoreFilePatterns, type FileFilterOptions } from './file-filter.js';
@@ -242,8 +242,11 @@ function listFolder(folder: string, key: string, walk: Walk): void {
     return;
   }
   walk.folders.add(key);
+  // A listed name is one plain segment: joined as is, where join() would normalize the whole
+  // path again for each of thousands of files at every refresh.
+  const prefix = folder.endsWith(sep) ? folder : folder + sep;
   for (const child of children) {
-    const path = join(folder, child.name);
+    const path = prefix + child.name;
     const childKey = key + child.name;
     if (child.isDirectory()) folderChild(path, childKey, walk);
     else fileChild(path, childKey, child.isSymbolicLink(), walk);
