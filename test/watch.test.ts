@@ -18,8 +18,13 @@ async function watched(options: Parameters<typeof watchWorkflows>[2] = {}) {
   const dir = join(await tempDir(), 'wf');
   await writeFiles(dir, { 'daily.toml': daily });
   const cache = await open({ workflows: dir });
+  const refreshes = () => cache.stats().operations.refresh.count;
+  const before = refreshes();
   const watcher = cache.watch(options);
   watchers.push(watcher);
+  // The watcher's first refresh done before the test changes the folder: one under way would
+  // find the folder as the change left it half-way (a file listed, then gone before it is read).
+  await until(() => refreshes() > before);
   const reloads: Reload[] = [];
   watcher.onReload((r) => reloads.push(r));
   return { dir, cache, watcher, reloads };

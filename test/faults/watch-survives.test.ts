@@ -26,8 +26,13 @@ async function watched(options: WatchOptions = { debounceMs: 20, pollIntervalMs:
   await mkdir(dir);
   await writeFile(join(dir, 'daily.toml'), markedWorkflow('daily', 'v1'));
   const cache = await openCache({ workflows: dir });
+  const refreshes = () => cache.stats().operations.refresh.count;
+  const before = refreshes();
   const watcher = cache.watch(options);
   onTestFinished(() => watcher.stop());
+  // The watcher's first refresh done before the test changes the folder: one that listed a file
+  // and then found it gone would rightly tell of a file it could not read.
+  await until("the watcher's first refresh is done", () => refreshes() > before);
   const reloads: Reload[] = [];
   const errors: unknown[] = [];
   watcher.onReload((r) => reloads.push(r));
