@@ -73,14 +73,11 @@ it('a replica starts warm from the image another saved, then reads only what cha
 
   server.seen = [];
   const late = await replica('images/shared.sqlite');
-  // The image, one listing, the one object edited since the image was saved, and the save of
-  // that change, conditional on the image it started from.
-  expect(server.seen.map((r) => `${r.method} ${r.url.replace(/\?.*/, '?list')}`)).toEqual([
-    `GET /${bucket}/images/shared.sqlite`,
-    `GET /${bucket}/?list`,
-    `GET /${bucket}/wf/warm/3.toml`,
-    `PUT /${bucket}/images/shared.sqlite`,
-  ]);
+  // The image and one listing (asked at once, so in either order), the one object edited since
+  // the image was saved, and the save of that change, conditional on the image it started from.
+  const seen = server.seen.map((r) => `${r.method} ${r.url.replace(/\?.*/, '?list')}`);
+  expect(seen.slice(0, 2).sort()).toEqual([`GET /${bucket}/?list`, `GET /${bucket}/images/shared.sqlite`]);
+  expect(seen.slice(2)).toEqual([`GET /${bucket}/wf/warm/3.toml`, `PUT /${bucket}/images/shared.sqlite`]);
   expect(server.seen[3].headers['if-match']).toMatch(/^"[0-9a-f]{32}"$/);
   expect(late.ready.requests).toBe(2);
   await expectSameAsFreshLoad([late]);
