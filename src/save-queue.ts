@@ -42,6 +42,10 @@ export class SaveQueue {
     const next = (this.#saving ?? Promise.resolve())
       .catch(() => {})
       .then(async () => {
+        // The image is taken in a turn of its own: its export holds the thread for tens of
+        // milliseconds on a large database, and the refresh that asked for the save held it last.
+        // Callers that come meanwhile share this save, and their changes are in its image.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         this.#next = undefined;
         this.#saving = next;
         this.#unsaved = false;
