@@ -124,9 +124,7 @@ export class WorkflowStore {
   /** Inserts files the store holds nothing of, with their rows; see `WorkflowTables.insertNewFiles`. */
   insertNewFiles(files: readonly (readonly SqlValue[])[], phaseRows: readonly EncodedRows[], checkedAtMs: number): void {
     // New files only, of a first load: whatever was held (a file asked about before it existed) goes.
-    this.#version++;
-    this.#answers.clear();
-    this.#reads.clear();
+    this.#forget();
     this.#tables.insertNewFiles(files, phaseRows, checkedAtMs);
   }
 
@@ -189,19 +187,19 @@ export class WorkflowStore {
   }
 
   close(): void {
-    this.#version++;
-    this.#answers.clear();
-    this.#reads.clear();
+    this.#forget();
     this.#tables.close();
   }
 
   /**
-   * Before a write of file `key`: its held phases go, and every remembered answer, since any
-   * may have come from it (a `workflow=*` answer from another file may now come from this one).
+   * Before a write of file `key`: its held phases go (every file's, without a key), and every
+   * remembered answer, since any may have come from it (a `workflow=*` answer from another file
+   * may now come from this one).
    */
-  #forget(key: string): void {
+  #forget(key?: string): void {
     this.#version++;
     this.#answers.clear();
-    this.#reads.forget(key);
+    if (key === undefined) this.#reads.clear();
+    else this.#reads.forget(key);
   }
 }

@@ -9,7 +9,7 @@ import type { EncodedRows } from './encoded-rows.js';
 import type { Database, SqlValue } from './engine.js';
 import { HistoryTable } from './history-table.js';
 import { insertNewFile, insertPhase, isoTime, phaseRow, problemsJson, storedForm } from './new-file-rows.js';
-import { AFTER_PHASE, phaseColumns, retryOf, toPhase } from './phase-row.js';
+import { AFTER_PHASE, phaseColumns, toPhase } from './phase-row.js';
 import { indexes } from './schema.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -380,17 +380,12 @@ function inFileOrder(rows: SqlValue[][], column: number): SqlValue[][] {
 
 /** A phase from a row of {@link lookups}.wholeFile, for pack() (not held): {@link phaseColumns}, position, then topic, job and the dependency's, `null` when implied. */
 function toIndexedPhase(row: SqlValue[]): IndexedPhase {
-  const task = String(row[0]);
-  const dependsOn = String(row[2] ?? '');
+  const phase = toPhase(row);
   return {
-    task,
-    rule: String(row[1] ?? ''),
-    dependsOn,
-    retry: retryOf(row[3]),
-    template: String(row[4] ?? ''),
-    topic: row[6] === null ? task : String(row[6]),
+    ...phase,
+    topic: row[6] === null ? phase.task : String(row[6]),
     job: String(row[7] ?? ''),
-    dependsTopic: row[8] === null ? dependsOn : String(row[8]),
+    dependsTopic: row[8] === null ? phase.dependsOn : String(row[8]),
     dependsJob: String(row[9] ?? ''),
   };
 }
